@@ -1,0 +1,12 @@
+export type { ParseIssue, ParseIssueCode } from './issue.js';
+export { buildIssue } from './issue.js';
+export type { LinePrefix, StraceRecord, SyscallRecord, SyscallPhase, TraceStamp } from './record.js';
+export { parseLinePrefix } from './prefix.js';
+export { parseStraceLine } from './line.js';
+export { parseSyscallBody, type SyscallBody, type SyscallResult } from './syscall-body.js';
+export { parseArgs, parseValueAt, fieldOf, outputOf, integerOf, atomText, type ArgValue, type ArgField } from './value.js';
+export { decodeCString, decodeCStringText, type DecodedString } from './c-string.js';
+export { readSocketAddress, formatInetAddress, type InetAddress, type SocketAddress } from './address.js';
+export { parseFdDecoration, type FdDecoration } from './fd-decoration.js';
+export { SpliceRepair } from './splice-repair.js';
+export { findUnmatchedCloser, splitTopLevel } from './scan.js';

@@ -1,0 +1,56 @@
+/**
+ * Undoes strace's habit, on stderr, of writing a diagnostic into the middle of a trace line:
+ *
+ *   clone3({flags=…}strace: Process 13134 attached
+ *    => {parent_tid=[13134]}, 88) = 13134
+ *
+ * The diagnostic becomes a line of its own, and the cut-off start is joined to the next physical line.
+ * Pure and stateful: one instance per input stream.
+ */
+export class SpliceRepair {
+  private carried: string | null = null;
+
+  /** Takes one physical line; returns the logical lines it completes, in order (zero, one or two). */
+  push(line: string): string[] {
+    const text = this.carried === null ? line : this.carried + line;
+    this.carried = null;
+    const at = findSplicedDiagnostic(text);
+    if (at <= 0) return [text];
+    const head = text.slice(0, at);
+    const diagnostic = text.slice(at);
+    if (head.trim().length === 0) return [diagnostic];
+    this.carried = head;
+    return [diagnostic];
+  }
+
+  /** At end of input: a start still waiting for its continuation is returned as it is. */
+  end(): string[] {
+    const rest = this.carried;
+    this.carried = null;
+    return rest === null ? [] : [rest];
+  }
+}
+
+const MARKER = 'strace: Process ';
+const ATTACH_DETACH = /^strace: Process \d+ (?:attached|detached)/;
+const PROGRAM_PATH = /\/[\w./-]*$/;
+
+/** Index where a spliced `strace: Process N attached|detached` message starts, or -1 (0 = not spliced). */
+function findSplicedDiagnostic(text: string): number {
+  const at = text.indexOf(MARKER);
+  if (at <= 0) return at;
+  if (!ATTACH_DETACH.test(text.slice(at, at + 48)) || insideString(text, at)) return -1;
+  const path = PROGRAM_PATH.exec(text.slice(Math.max(0, at - 256), at));
+  return path ? at - path[0].length : at;
+}
+
+/** True when `at` lies inside a quoted string argument (a payload that merely contains the words). */
+function insideString(text: string, at: number): boolean {
+  let inside = false;
+  for (let i = 0; i < at; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \\ */ && inside) i++;
+    else if (c === 34 /* " */) inside = !inside;
+  }
+  return inside;
+}

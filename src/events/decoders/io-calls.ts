@@ -1,0 +1,102 @@
+import { fieldOf, integerOf, parseArgs, readSocketAddress, type ArgValue, type InetAddress } from '../../../parsers/strace/index.js';
+import type { CompletedCall } from '../completed-call.js';
+import type { NetEvent, Payload } from '../net-event.js';
+import type { CallDecoder } from './call-decoder.js';
+import type { DecodeContext } from './decode-context.js';
+import { decorationIsInet, readLeadingFd, type LeadingFd } from './leading-fd.js';
+import { limitPayload, payloadOfIovecs, payloadOfString } from './payload.js';
+
+type Direction = 'send' | 'receive';
+
+/** How one I/O call lays out its arguments. */
+interface IoShape {
+  direction: Direction;
+  /** Where the bytes are: a plain buffer argument, an iovec array, or a msghdr. */
+  buffer: { kind: 'string' | 'iovecs' | 'msghdr'; index: number };
+  /** Argument index of a sockaddr (sendto/recvfrom), if the call has one. */
+  addressIndex: number | null;
+}
+
+function inetPeer(value: ArgValue | undefined): InetAddress | null {
+  const address = readSocketAddress(value);
+  return address && (address.family === 'inet' || address.family === 'inet6') ? address : null;
+}
+
+/** An fd worth reading: an inet socket, or an unknown fd whose call can name an inet peer. */
+function wantsFd(lead: LeadingFd | null, tid: number, context: DecodeContext, namesPeer: boolean): boolean {
+  if (!lead) return false;
+  const inet = decorationIsInet(lead.decoration);
+  if (inet !== null) return inet;
+  const kind = context.fdKind(tid, lead.fd);
+  return kind === 'unknown' ? namesPeer : kind === 'inet';
+}
+
+/** One message's bytes and peer, from a msghdr struct. */
+function readMsghdr(value: ArgValue | undefined): { payload: Payload | null; peer: InetAddress | null } {
+  return { payload: payloadOfIovecs(fieldOf(value, 'msg_iov')), peer: inetPeer(fieldOf(value, 'msg_name')) };
+}
+
+function ioDecoder(shape: IoShape): CallDecoder {
+  const namesPeer = shape.addressIndex !== null || shape.buffer.kind === 'msghdr';
+  return {
+    wants: (text, start, tid, context) => wantsFd(readLeadingFd(text, start), tid, context, namesPeer),
+    decode(call, context) {
+      const lead = readLeadingFd(call.args, 0);
+      if (!lead) return [];
+      const args = parseArgs(call.args);
+      const { errno, value } = call.result;
+      let payload: Payload | null = null;
+      let peer: InetAddress | null = null;
+      const buffer = args[shape.buffer.index];
+      if (shape.buffer.kind === 'string') payload = payloadOfString(buffer);
+      else if (shape.buffer.kind === 'iovecs') payload = payloadOfIovecs(buffer);
+      else ({ payload, peer } = readMsghdr(buffer));
+      if (shape.addressIndex !== null) peer = inetPeer(args[shape.addressIndex]);
+      if (errno !== null) payload = null;
+      else if (shape.direction === 'receive' || value !== null) payload = limitPayload(payload, value);
+      if (peer === null && decorationIsInet(lead.decoration) !== true && context.fdKind(call.tid, lead.fd) !== 'inet') {
+        return []; // an unknown fd that named no internet peer: not a DNS socket we can follow
+      }
+      return [{ type: shape.direction, tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer, payload, errno }];
+    },
+  };
+}
+
+/** recvmmsg/sendmmsg: one event per message in the vector (`[{msg_hdr={…}, msg_len=N}, …]`). */
+function multiMessageDecoder(direction: Direction): CallDecoder {
+  return {
+    wants: (text, start, tid, context) => wantsFd(readLeadingFd(text, start), tid, context, true),
+    decode(call: CompletedCall, context): NetEvent[] {
+      const lead = readLeadingFd(call.args, 0);
+      if (!lead) return [];
+      const base = { tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration };
+      if (call.result.errno !== null) return [{ type: direction, ...base, peer: null, payload: null, errno: call.result.errno }];
+      const vector = parseArgs(call.args)[1];
+      if (vector?.kind !== 'array') return [];
+      const events: NetEvent[] = [];
+      for (const item of vector.items) {
+        const { payload, peer } = readMsghdr(fieldOf(item, 'msg_hdr'));
+        if (peer === null && decorationIsInet(lead.decoration) !== true && context.fdKind(call.tid, lead.fd) !== 'inet') continue;
+        const length = integerOf(fieldOf(item, 'msg_len'));
+        events.push({ type: direction, ...base, peer, payload: limitPayload(payload, length), errno: null });
+      }
+      return events;
+    },
+  };
+}
+
+/** Decoders for every call that moves bytes through a socket. */
+export const ioCallDecoders: Readonly<Record<string, CallDecoder>> = {
+  read: ioDecoder({ direction: 'receive', buffer: { kind: 'string', index: 1 }, addressIndex: null }),
+  recv: ioDecoder({ direction: 'receive', buffer: { kind: 'string', index: 1 }, addressIndex: null }),
+  recvfrom: ioDecoder({ direction: 'receive', buffer: { kind: 'string', index: 1 }, addressIndex: 4 }),
+  readv: ioDecoder({ direction: 'receive', buffer: { kind: 'iovecs', index: 1 }, addressIndex: null }),
+  recvmsg: ioDecoder({ direction: 'receive', buffer: { kind: 'msghdr', index: 1 }, addressIndex: null }),
+  recvmmsg: multiMessageDecoder('receive'),
+  write: ioDecoder({ direction: 'send', buffer: { kind: 'string', index: 1 }, addressIndex: null }),
+  send: ioDecoder({ direction: 'send', buffer: { kind: 'string', index: 1 }, addressIndex: null }),
+  sendto: ioDecoder({ direction: 'send', buffer: { kind: 'string', index: 1 }, addressIndex: 4 }),
+  writev: ioDecoder({ direction: 'send', buffer: { kind: 'iovecs', index: 1 }, addressIndex: null }),
+  sendmsg: ioDecoder({ direction: 'send', buffer: { kind: 'msghdr', index: 1 }, addressIndex: null }),
+  sendmmsg: multiMessageDecoder('send'),
+};

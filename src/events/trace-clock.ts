@@ -1,0 +1,39 @@
+import type { TraceStamp } from '../../parsers/strace/index.js';
+
+const DAY = 86400;
+const HALF_DAY = DAY / 2;
+
+/**
+ * Turns each line's printed stamp into seconds on one running clock: `-t`/`-tt` wrap at midnight (a jump back
+ * of more than half a day is taken as the next day), and `-r` deltas are summed from the first line.
+ * Time comes from the trace, never from the machine's clock.
+ */
+export class TraceClock {
+  private last: number | null = null;
+  private dayOffset = 0;
+  private relativeSum = 0;
+  private clockKind: TraceStamp['clock'] | null = null;
+
+  /** Which clock the trace uses, once a stamp has been seen. */
+  get kind(): TraceStamp['clock'] | null {
+    return this.clockKind;
+  }
+
+  /** Seconds for this line's stamp; null when the line carries none. */
+  read(stamp: TraceStamp | null): number | null {
+    if (stamp === null) return null;
+    this.clockKind ??= stamp.clock;
+    let seconds: number;
+    if (stamp.clock === 'relative') {
+      this.relativeSum += stamp.seconds;
+      seconds = this.relativeSum;
+    } else if (stamp.clock === 'time-of-day') {
+      if (this.last !== null && stamp.seconds + this.dayOffset < this.last - HALF_DAY) this.dayOffset += DAY;
+      seconds = stamp.seconds + this.dayOffset;
+    } else {
+      seconds = stamp.seconds;
+    }
+    this.last = seconds;
+    return seconds;
+  }
+}

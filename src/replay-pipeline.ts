@@ -1,0 +1,87 @@
+import type { ParseIssue } from '../parsers/strace/index.js';
+import type { TraceRef } from './events/net-event.js';
+import { StraceEventReader } from './events/strace-event-reader.js';
+import {
+  SessionCorrelator,
+  SessionTally,
+  buildSessionRecord,
+  buildVerdict,
+  type CorrelatorOptions,
+  type RecordFormat,
+  type SessionRecord,
+  type SummaryRecord,
+} from './sessions/index.js';
+import { NetState } from './state/index.js';
+import { formatTraceTime } from './trace-time-format.js';
+
+/** What the pipeline reports to its caller as it goes. */
+export interface ReplayListener {
+  session(record: SessionRecord): void;
+}
+
+/** Facts about the input that only the source knows, for the summary. */
+export interface InputFacts {
+  inputs: string[];
+  bytes: number;
+  notes: string[];
+}
+
+/**
+ * The whole offline core, with no IO: strace lines in; sessions (NDJSON records with verdicts) out, in the
+ * order they began; a summary at the end. Sources feed it; sinks print what it emits.
+ */
+export class ReplayPipeline {
+  private readonly state = new NetState();
+  private readonly tally = new SessionTally();
+  private readonly reader: StraceEventReader;
+  private readonly correlator: SessionCorrelator;
+  private readonly format: RecordFormat;
+
+  constructor(listener: ReplayListener, options: Partial<CorrelatorOptions> = {}) {
+    this.format = {
+      time: (seconds) => formatTraceTime(seconds, this.reader.clock.kind),
+      ref: (ref) => `${ref.file}:${ref.line}`,
+    };
+    this.correlator = new SessionCorrelator((session) => {
+      const record = buildSessionRecord(session, '', this.format);
+      this.tally.witness(record);
+      record.verdict = buildVerdict(record, this.tally);
+      this.tally.addSession(record);
+      listener.session(record);
+    }, options);
+    this.reader = new StraceEventReader(
+      {
+        event: (event) => this.correlator.push(this.state.apply(event)),
+        issue: (issue: ParseIssue, ref: TraceRef) => this.tally.addIssue({ ...issue, file: ref.file, line: ref.line }),
+      },
+      this.state,
+    );
+  }
+
+  /** Takes one physical line of `file`; `pid` names the thread for `strace -ff` files. */
+  pushLine(text: string, file: string, line: number, pid: number | null = null): void {
+    this.reader.pushLine(text, file, line, pid);
+  }
+
+  /** Ends the input: the remaining sessions come out, and the summary is returned. */
+  end(facts: InputFacts): SummaryRecord {
+    this.reader.end();
+    this.correlator.end();
+    const { tally, reader } = this;
+    return {
+      type: 'summary',
+      inputs: facts.inputs,
+      lines: reader.counts.lines,
+      bytes: facts.bytes,
+      clock: reader.clock.kind,
+      parseIssues: { total: tally.issueTotal, byCode: tally.issuesByCode, first: tally.issues },
+      unfinishedCalls: reader.counts.unfinishedAtEnd,
+      sessions: tally.sessions,
+      attempts: tally.attempts,
+      outcomes: tally.outcomes,
+      rcodes: tally.rcodes,
+      namespaces: tally.namespaces,
+      notes: facts.notes,
+    };
+  }
+}

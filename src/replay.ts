@@ -1,0 +1,15 @@
+import { ReplayPipeline, type ReplayListener } from './replay-pipeline.js';
+import type { CorrelatorOptions, SummaryRecord } from './sessions/index.js';
+import { feedTraceLines } from './sources/trace-lines.js';
+import { describeInput } from './sources/trace-input.js';
+
+/**
+ * Replays saved strace logs: `paths` are files (plain or gzip), `-` for standard input, or the per-thread files
+ * of one `strace -ff` run (merged by time). Sessions reach `listener` as they complete; resolves with the summary.
+ */
+export async function replayTrace(paths: string[], listener: ReplayListener, options: Partial<CorrelatorOptions> = {}): Promise<SummaryRecord> {
+  const inputs = paths.map(describeInput);
+  const pipeline = new ReplayPipeline(listener, options);
+  const { bytes, notes } = await feedTraceLines(inputs, (text, file, line, pid) => pipeline.pushLine(text, file, line, pid));
+  return pipeline.end({ inputs: paths, bytes, notes });
+}

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import type { DnsMessage } from '../../parsers/dns/index.js';
+import { formatInetAddress } from '../../parsers/strace/index.js';
+import type { TraceRef } from '../events/net-event.js';
+import { labelNetns, type Netns } from '../state/index.js';
+import { questionOf } from './dns-question.js';
+import type { Attempt, Session } from './model.js';
+import { OUTCOMES } from './outcome.js';
+
+/**
+ * The output contract: one `session` object per session, then one `summary`. The zod schemas are the single
+ * source of truth for the NDJSON fields (README documents them); tests validate real output against them.
+ */
+export const NetnsRecordSchema = z.object({
+  inode: z.number().int().nullable(),
+  path: z.string().nullable(),
+  /** `host`, `sandbox 6d527838845f`, `netns NAME`, `net:[4026532326]`, `unknown`. */
+  label: z.string(),
+  /** True when this is the traced process's own namespace. */
+  host: z.boolean(),
+});
+
+export const QueryRecordSchema = z.object({
+  id: z.number().int(),
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  class: z.string().nullable(),
+  /** The tracer showed only part of the message (strace -s). */
+  truncated: z.boolean(),
+});
+
+export const ResourceRecordSchema = z.object({ name: z.string(), type: z.string(), ttl: z.number().int(), data: z.string() });
+
+export const AttemptRecordSchema = z.object({
+  tid: z.number().int().nullable(),
+  netns: NetnsRecordSchema,
+  proto: z.enum(['udp', 'tcp']),
+  /** Local `ip:port` the upstream sees (getsockname). */
+  source: z.string().nullable(),
+  upstream: z.string().nullable(),
+  query: QueryRecordSchema.nullable(),
+  outcome: z.enum(OUTCOMES as [string, ...string[]]),
+  rcode: z.string().nullable(),
+  errno: z.string().nullable(),
+  latencyMs: z.number().nullable(),
+  answers: z.array(ResourceRecordSchema),
+  time: z.string().nullable(),
+  /** `file:line` where the attempt's socket was created (or first seen). */
+  ref: z.string(),
+});
+
+export const SessionRecordSchema = z.object({
+  type: z.literal('session'),
+  id: z.number().int(),
+  time: z.string().nullable(),
+  client: z
+    .object({
+      address: z.string().nullable(),
+      proto: z.enum(['udp', 'tcp']),
+      /** The namespace of the socket the query arrived on; null when that socket predates the trace. */
+      netns: NetnsRecordSchema.nullable(),
+      tid: z.number().int().nullable(),
+      ref: z.string(),
+    })
+    .nullable(),
+  query: QueryRecordSchema.nullable(),
+  attempts: z.array(AttemptRecordSchema),
+  reply: z
+    .object({
+      rcode: z.string(),
+      answers: z.array(ResourceRecordSchema),
+      truncated: z.boolean(),
+      latencyMs: z.number().nullable(),
+      tid: z.number().int().nullable(),
+      ref: z.string(),
+    })
+    .nullable(),
+  verdict: z.string(),
+});
+
+export type NetnsRecord = z.infer<typeof NetnsRecordSchema>;
+export type QueryRecord = z.infer<typeof QueryRecordSchema>;
+export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
+export type SessionRecord = z.infer<typeof SessionRecordSchema>;
+
+/** How a record shows trace times and positions; set by whoever knows the trace's clock and file names. */
+export interface RecordFormat {
+  /** `2026-11-24T08:11:44.316318Z`, `08:11:44.316318`, `+12.345678`, or null without timestamps. */
+  time(seconds: number | null): string | null;
+  ref(ref: TraceRef): string;
+}
+
+/** Thread ids are 0 for lines that named no thread (a trace without -f); shown as null. */
+function tidOf(tid: number): number | null {
+  return tid === 0 ? null : tid;
+}
+
+/** Builds the NDJSON form of a namespace. */
+export function buildNetnsRecord(netns: Netns): NetnsRecord {
+  return { inode: netns.inode, path: netns.path, label: labelNetns(netns), host: netns.host };
+}
+
+function buildQueryRecord(message: DnsMessage | null): QueryRecord | null {
+  return message && questionOf(message);
+}
+
+function buildAnswers(message: DnsMessage | null): AttemptRecord['answers'] {
+  return (message?.answers ?? []).map(({ name, type, ttl, data }) => ({ name, type, ttl, data }));
+}
+
+function milliseconds(from: number | null, to: number | null): number | null {
+  if (from === null || to === null) return null;
+  return Math.round((to - from) * 1e6) / 1e3;
+}
+
+/** Builds the NDJSON form of an attempt. */
+export function buildAttemptRecord(attempt: Attempt, format: RecordFormat): AttemptRecord {
+  const source = attempt.socket.local;
+  return {
+    tid: tidOf(attempt.tid),
+    netns: buildNetnsRecord(attempt.socket.netns),
+    proto: attempt.proto,
+    source: source && formatInetAddress(source),
+    upstream: attempt.upstream && formatInetAddress(attempt.upstream),
+    query: buildQueryRecord(attempt.query),
+    outcome: attempt.outcome ?? 'pending',
+    rcode: attempt.answer?.rcode ?? null,
+    errno: attempt.errno,
+    latencyMs: milliseconds(attempt.queryTime ?? attempt.startTime, attempt.endTime),
+    answers: buildAnswers(attempt.answer),
+    time: format.time(attempt.startTime ?? attempt.queryTime),
+    ref: format.ref(attempt.socket.ref ?? attempt.trail[0]?.ref ?? attempt.endRef!),
+  };
+}
+
+/** Builds the NDJSON form of a session; the verdict is computed by the caller (it may use other sessions). */
+export function buildSessionRecord(session: Session, verdict: string, format: RecordFormat): SessionRecord {
+  const { client, reply } = session;
+  const clientNetns = client && client.socket.netns.origin !== 'unknown' ? buildNetnsRecord(client.socket.netns) : null;
+  return {
+    type: 'session',
+    id: session.id,
+    time: format.time(session.startTime),
+    client: client && {
+      address: client.address && formatInetAddress(client.address),
+      proto: client.proto,
+      netns: clientNetns,
+      tid: tidOf(client.tid),
+      ref: format.ref(client.ref),
+    },
+    query: buildQueryRecord(session.query),
+    attempts: session.attempts.map((attempt) => buildAttemptRecord(attempt, format)),
+    reply: reply && {
+      rcode: reply.message.rcode,
+      answers: buildAnswers(reply.message),
+      truncated: reply.message.truncated,
+      latencyMs: milliseconds(client?.time ?? null, reply.time),
+      tid: tidOf(reply.tid),
+      ref: format.ref(reply.ref),
+    },
+    verdict,
+  };
+}

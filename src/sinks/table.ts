@@ -1,0 +1,101 @@
+import type { AttemptRecord, SessionRecord, SummaryRecord } from '../sessions/index.js';
+
+/** Column titles and widths of the plain table: one row per attempt, as in the NDJSON. */
+const COLUMNS = [
+  { title: 'TIME', width: 15 },
+  { title: 'CLIENT', width: 17 },
+  { title: 'QUERY', width: 30 },
+  { title: 'NETNS', width: 20 },
+  { title: 'SOURCE', width: 21 },
+  { title: 'UPSTREAM', width: 21 },
+  { title: 'OUTCOME', width: 24 },
+  { title: 'LATENCY', width: 10 },
+] as const;
+
+/** Keeps control characters and escape sequences from DNS names out of the terminal. */
+function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function cell(text: string, width: number): string {
+  const clean = printable(text);
+  return clean.length > width ? `${clean.slice(0, width - 1)}…` : clean.padEnd(width);
+}
+
+function row(values: string[]): string {
+  return values.map((value, i) => cell(value, COLUMNS[i]!.width)).join(' ').trimEnd();
+}
+
+/** The time of day part of a trace time (`08:11:44.314627` of `2026-11-24T08:11:44.314627Z`). */
+function shortTime(time: string | null): string {
+  if (time === null) return '-';
+  const iso = /T(\d\d:\d\d:\d\d\.\d+)Z$/.exec(time);
+  return iso ? iso[1]! : time;
+}
+
+function queryText(query: SessionRecord['query']): string {
+  if (!query) return '-';
+  const name = query.name ?? '?';
+  return `${name}${query.truncated ? '…' : ''} ${query.type ?? ''}`.trim();
+}
+
+function outcomeText(attempt: AttemptRecord): string {
+  if (attempt.outcome === 'answer') return attempt.rcode ?? 'answer';
+  if (attempt.errno !== null) return `${attempt.outcome} ${attempt.errno}`;
+  return attempt.outcome;
+}
+
+function latencyText(ms: number | null): string {
+  if (ms === null) return '-';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+}
+
+/** The table's header line. */
+export function formatTableHeader(timeIsUtc: boolean): string {
+  return row(COLUMNS.map((column) => (column.title === 'TIME' && timeIsUtc ? 'TIME (UTC)' : column.title)));
+}
+
+/** The rows of one session: one per attempt (or one for a session with none), then its verdict. */
+export function formatSessionRows(record: SessionRecord): string[] {
+  const client = record.client?.address ?? (record.client ? '?' : '-');
+  const time = shortTime(record.time);
+  const query = queryText(record.query);
+  const lines: string[] = [];
+  if (record.attempts.length === 0) {
+    lines.push(row([time, client, query, '-', '-', '-', record.reply ? `local ${record.reply.rcode}` : 'no reply', latencyText(record.reply?.latencyMs ?? null)]));
+  }
+  record.attempts.forEach((attempt, i) => {
+    const first = i === 0;
+    lines.push(
+      row([
+        first ? time : '',
+        first ? client : '',
+        first ? query : '',
+        attempt.netns.label,
+        attempt.source ?? '-',
+        attempt.upstream ?? '-',
+        outcomeText(attempt),
+        latencyText(attempt.latencyMs),
+      ]),
+    );
+  });
+  lines.push(`  └ ${printable(record.verdict)}`);
+  return lines;
+}
+
+/** A few closing lines: what was read, what was found, and where parse issues are. */
+export function formatTableSummary(summary: SummaryRecord): string[] {
+  const outcomes = Object.entries(summary.outcomes)
+    .filter(([, count]) => count > 0)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+  const rcodes = Object.entries(summary.rcodes)
+    .map(([rcode, count]) => `${rcode} ${count}`)
+    .join(', ');
+  const lines = [
+    `${summary.sessions} sessions, ${summary.attempts} upstream attempts${outcomes ? `: ${outcomes}` : ''}${rcodes ? ` (rcodes: ${rcodes})` : ''}`,
+    `read ${summary.lines} lines (${summary.bytes} bytes) from ${summary.inputs.join(', ')}; ${summary.parseIssues.total} parse issue${summary.parseIssues.total === 1 ? '' : 's'}`,
+  ];
+  for (const note of summary.notes) lines.push(`note: ${note}`);
+  return lines;
+}

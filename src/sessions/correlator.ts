@@ -130,23 +130,25 @@ export class SessionCorrelator {
   private onSend(resolved: ResolvedEvent, event: Extract<NetEvent, { type: 'send' }>): void {
     const socket = resolved.socket;
     if (!socket) return;
-    if (event.errno !== null) {
-      this.settleErrno(socket, event.errno, resolved, true);
-      return;
-    }
     for (const message of this.readMessages(socket, 'out', event.payload)) {
       if (message.qr) {
         this.onReply(message, resolved, event.peer ?? socket.remote);
         continue;
       }
-      const attempt = this.openAttempt(socket, resolved, (a) => a.query === null) ?? this.newAttempt(socket, resolved);
+      // A query sent again on the same socket (after EAGAIN, or a retransmission) belongs to the same attempt.
+      const question = questionOf(message);
+      const attempt =
+        this.openAttempt(socket, resolved, (a) => a.query === null || sameQuestion(questionOf(a.query), question)) ??
+        this.newAttempt(socket, resolved);
+      this.addToTrail(attempt, this.trailEntry(resolved));
+      if (attempt.query !== null) continue;
       attempt.query = message;
       attempt.queryTime = event.time;
       attempt.startTime ??= event.time;
       attempt.upstream ??= event.peer ?? socket.remote;
-      this.addToTrail(attempt, this.trailEntry(resolved));
       this.link(attempt, message, resolved);
     }
+    if (event.errno !== null) this.settleErrno(socket, event.errno, resolved, true);
   }
 
   private onReceive(resolved: ResolvedEvent, event: Extract<NetEvent, { type: 'receive' }>): void {

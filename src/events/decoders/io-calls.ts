@@ -52,8 +52,9 @@ function ioDecoder(shape: IoShape): CallDecoder {
       else if (shape.buffer.kind === 'iovecs') payload = payloadOfIovecs(buffer);
       else ({ payload, peer } = readMsghdr(buffer));
       if (shape.addressIndex !== null) peer = inetPeer(args[shape.addressIndex]);
-      if (errno !== null) payload = null;
-      else if (shape.direction === 'receive' || value !== null) payload = limitPayload(payload, value);
+      // A failed send still shows the bytes it offered (the query that a firewall refused); a failed receive has none.
+      if (errno !== null) payload = shape.direction === 'send' ? payload : null;
+      else payload = limitPayload(payload, value);
       if (peer === null && decorationIsInet(lead.decoration) !== true && context.fdKind(call.tid, lead.fd) !== 'inet') {
         return []; // an unknown fd that named no internet peer: not a DNS socket we can follow
       }

@@ -4,7 +4,13 @@ import type { NetEvent } from '../net-event.js';
 import type { CallDecoder } from './call-decoder.js';
 import { decorationIsInet, readLeadingFd } from './leading-fd.js';
 
-const FAMILY_BY_NAME: Readonly<Record<string, 'inet' | 'inet6'>> = { AF_INET: 'inet', AF_INET6: 'inet6', '2': 'inet', '10': 'inet6' };
+const FAMILY_BY_NAME: Readonly<Record<string, 'inet' | 'inet6'>> = { AF_INET: 'inet', AF_INET6: 'inet6' };
+/** `-X raw` prints families as numbers: AF_INET is 2 and AF_INET6 is 10 on Linux. */
+const FAMILY_BY_NUMBER: Readonly<Record<number, 'inet' | 'inet6'>> = { 2: 'inet', 10: 'inet6' };
+
+function familyOf(domain: string): 'inet' | 'inet6' | 'other' {
+  return FAMILY_BY_NAME[domain] ?? FAMILY_BY_NUMBER[Number(domain)] ?? 'other';
+}
 
 function inetAddress(value: ArgValue | undefined): InetAddress | null {
   const address = readSocketAddress(outputOf(value));
@@ -33,7 +39,7 @@ const socketDecoder: CallDecoder = {
     const { value, decoration } = call.result;
     if (value === null || value < 0) return [];
     const [domain, type] = parseArgs(call.args);
-    const family = FAMILY_BY_NAME[atomText(domain) ?? ''] ?? 'other';
+    const family = familyOf(atomText(domain) ?? '');
     const protocol = family === 'other' ? 'other' : protocolOf(atomText(type) ?? '');
     const fdDecoration = decoration === null ? null : parseFdDecoration(decoration);
     return [{ type: 'socket', tid: call.tid, time: call.time, ref: call.ref, fd: value, family, protocol, decoration: fdDecoration }];

@@ -10,24 +10,30 @@
 export class SpliceRepair {
   private carried: string | null = null;
 
-  /** Takes one physical line; returns the logical lines it completes, in order (zero, one or two). */
-  push(line: string): string[] {
-    const text = this.carried === null ? line : this.carried + line;
-    this.carried = null;
+  /** Takes one physical line and passes on the logical lines it completes, in order (zero, one or two). */
+  push(line: string, emit: (logical: string) => void): void {
+    let text = line;
+    if (this.carried !== null) {
+      // A continuation never starts with a pid prefix (that was printed with the head): if this line does,
+      // the continuation is missing (an edited or de-duplicated log) and the head stands alone.
+      if (line.startsWith('[pid ')) emit(this.carried);
+      else text = this.carried + line;
+      this.carried = null;
+    }
     const at = findSplicedDiagnostic(text);
-    if (at <= 0) return [text];
+    if (at <= 0) {
+      emit(text);
+      return;
+    }
     const head = text.slice(0, at);
-    const diagnostic = text.slice(at);
-    if (head.trim().length === 0) return [diagnostic];
-    this.carried = head;
-    return [diagnostic];
+    emit(text.slice(at));
+    if (head.trim().length > 0) this.carried = head;
   }
 
-  /** At end of input: a start still waiting for its continuation is returned as it is. */
-  end(): string[] {
-    const rest = this.carried;
+  /** At end of input: a start still waiting for its continuation is passed on as it is. */
+  end(emit: (logical: string) => void): void {
+    if (this.carried !== null) emit(this.carried);
     this.carried = null;
-    return rest === null ? [] : [rest];
   }
 }
 

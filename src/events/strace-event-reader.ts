@@ -47,6 +47,12 @@ export class StraceEventReader {
   private readonly pending = new Map<number, PendingCall>();
   private readonly repairs = new Map<string, SpliceRepair>();
   private readonly live = new Set<number>();
+  /** Where the line being read came from; set before each physical line. */
+  private position: { file: string; line: number; pid: number | null } = { file: '', line: 0, pid: null };
+  private readonly readLogical = (logical: string): void => {
+    const { file, line, pid } = this.position;
+    this.readRecord(parseStraceLine(logical, pid), { file, line });
+  };
 
   constructor(
     private readonly sink: EventReaderSink,
@@ -58,13 +64,15 @@ export class StraceEventReader {
     this.counts.lines++;
     let repair = this.repairs.get(file);
     if (!repair) this.repairs.set(file, (repair = new SpliceRepair()));
-    for (const logical of repair.push(text)) this.readRecord(parseStraceLine(logical, pid), { file, line });
+    this.position = { file, line, pid };
+    repair.push(text, this.readLogical);
   }
 
   /** At end of input: flushes carried text and counts calls that never returned. */
   end(): void {
     for (const [file, repair] of this.repairs) {
-      for (const logical of repair.end()) this.readRecord(parseStraceLine(logical), { file, line: this.counts.lines });
+      this.position = { file, line: this.counts.lines, pid: null };
+      repair.end(this.readLogical);
     }
     for (const call of this.pending.values()) if (call.head !== null) this.counts.unfinishedAtEnd++;
     this.pending.clear();

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { once } from 'node:events';
 import { Ns53Error } from '../errors.js';
 
@@ -48,7 +48,7 @@ async function* rawChunks(input: TraceInput): AsyncGenerator<Buffer> {
 
 /** Decompresses a gzip byte stream; a stream cut short ends with what was decompressed and a note. */
 async function* gunzipped(chunks: AsyncIterable<Buffer>, name: string, notes: string[]): AsyncGenerator<Buffer> {
-  const gunzip = createGunzip({ chunkSize: CHUNK_SIZE, finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  const gunzip = createGunzip({ chunkSize: CHUNK_SIZE });
   const feeding = (async () => {
     for await (const chunk of chunks) {
       if (!gunzip.write(chunk)) await once(gunzip, 'drain');

@@ -25,16 +25,16 @@ for (const name of ['strace-corpus.txt', 'strace-corpus-synthetic.txt']) {
     const splice = new SpliceRepair();
     const unexpected: string[] = [];
     let syscalls = 0;
-    for (const physical of lines) {
-      for (const line of splice.push(physical)) {
-        const record = parseStraceLine(line);
-        if (record.kind === 'unreadable' && !isExpectedUnreadable(line)) unexpected.push(line);
-        if (record.kind === 'syscall' && record.phase === 'complete') {
-          syscalls++;
-          parseSyscallBody(record.text.slice(record.bodyStart)); // must not throw
-        }
+    const read = (line: string): void => {
+      const record = parseStraceLine(line);
+      if (record.kind === 'unreadable' && !isExpectedUnreadable(line)) unexpected.push(line);
+      if (record.kind === 'syscall' && record.phase === 'complete') {
+        syscalls++;
+        parseSyscallBody(record.text.slice(record.bodyStart)); // must not throw
       }
-    }
+    };
+    for (const physical of lines) splice.push(physical, read);
+    splice.end(read);
     assert.deepEqual(unexpected, []);
     assert.ok(syscalls > 10);
   });

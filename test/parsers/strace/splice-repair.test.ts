@@ -4,7 +4,10 @@ import { SpliceRepair } from '../../../parsers/strace/index.js';
 
 function repair(lines: string[]): string[] {
   const splice = new SpliceRepair();
-  return [...lines.flatMap((line) => splice.push(line)), ...splice.end()];
+  const out: string[] = [];
+  for (const line of lines) splice.push(line, (logical) => out.push(logical));
+  splice.end((logical) => out.push(logical));
+  return out;
 }
 
 test('a diagnostic spliced into a clone3 line is cut out and the call rejoined', () => {
@@ -29,4 +32,12 @@ test('the words inside a payload string are not a splice', () => {
 
 test('a start still waiting at the end of input is kept', () => {
   assert.deepEqual(repair(['read(3, strace: Process 9 detached']), ['strace: Process 9 detached', 'read(3, ']);
+});
+
+test('a head whose continuation is missing is not glued to the next thread\'s line', () => {
+  assert.deepEqual(repair(['[pid 1] clone3({flags=CLONE_VM}strace: Process 2 attached', '[pid 2] getpid() = 1']), [
+    'strace: Process 2 attached',
+    '[pid 1] clone3({flags=CLONE_VM}',
+    '[pid 2] getpid() = 1',
+  ]);
 });

@@ -5,7 +5,7 @@ import type { SessionRecord, SummaryRecord } from '../../src/sessions/index.js';
 import { REPO_ROOT, repoPath } from './repo-root.js';
 
 /** Files in a fixture directory that are not inputs. */
-const NOT_INPUT = new Set(['NOTES.md', 'expected.ndjson', 'facts.json']);
+const NOT_INPUT = new Set(['NOTES.md', 'expected.ndjson', 'facts.json', 'measured.json']);
 
 /** A replay fixture: a directory with trace file(s), NOTES.md, expected.ndjson and optionally facts.json. */
 export interface ReplayFixture {

@@ -801,6 +801,14 @@ cmd_record() {
   rejected=$(awk '$1 == "counter:" && $2 == "REJECT" { n += $3 } END { print n + 0 }' "$scen_out")
   dropped=$(awk '$1 == "counter:" && $2 == "DROP" { n += $3 } END { print n + 0 }' "$scen_out")
   measured="$((answered + rejected + dropped)) attempts = $answered answered by dnsmasq + $rejected caught by REJECT (ECONNREFUSED) + $dropped caught by DROP (timeout)."
+  # the same, for tests: answered attempts by rcode as dnsmasq logged them
+  dnsmasq_summary "$LAB/dnsmasq.window" | awk -v answered="$answered" -v rejected="$rejected" -v dropped="$dropped" '
+    $2 == "x" { for (i = 3; i <= NF; i++) if ($i == "->") { r = $(i + 1); if (r ~ /^NODATA/) r = "NOERROR"; rc[r] += $1 } }
+    END {
+      printf "{\"attempts\": %d, \"answered\": %d, \"rejected\": %d, \"dropped\": %d, \"rcodes\": {", answered + rejected + dropped, answered, rejected, dropped
+      sep = ""; for (r in rc) { printf "%s\"%s\": %d", sep, r, rc[r]; sep = ", " }
+      print "}}"
+    }' >"$out/measured.json"
   found=$(cd "$out" && zcat -f trace* | awk '
     /connect\(/ && /htons\(53\)/ { c++ }
     /ECONNREFUSED/ && !/connect\(/ { r++ }

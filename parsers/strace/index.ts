@@ -9,4 +9,4 @@ export { decodeCString, decodeCStringText, type DecodedString } from './c-string
 export { readSocketAddress, formatInetAddress, type InetAddress, type SocketAddress } from './address.js';
 export { parseFdDecoration, type FdDecoration } from './fd-decoration.js';
 export { SpliceRepair } from './splice-repair.js';
-export { findUnmatchedCloser, splitTopLevel } from './scan.js';
+export { findUnmatchedCloser } from './scan.js';

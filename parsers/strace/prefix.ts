@@ -63,14 +63,14 @@ function readStamp(text: string, i: number): { stamp: TraceStamp; end: number } 
     const [fraction, end] = readFraction(text, afterSeconds);
     if (text.charCodeAt(end) !== SPACE) return null;
     const seconds = first * 3600 + minutes * 60 + secs + fraction;
-    return { stamp: { clock: 'time-of-day', seconds, text: text.slice(i, end) }, end };
+    return { stamp: { clock: 'time-of-day', seconds }, end };
   }
   const [fraction, end] = readFraction(text, afterFirst);
   const next = text.charCodeAt(end);
   if (next !== SPACE && next !== RPAREN) return null;
   const seconds = first + fraction;
   const clock = seconds >= EPOCH_THRESHOLD ? 'epoch' : 'relative';
-  return { stamp: { clock, seconds, text: text.slice(i, end) }, end };
+  return { stamp: { clock, seconds }, end };
 }
 
 /** Finds the `>` that closes a `-Y` comm starting after `<` at `i`; escapes keep `<>` out of it. */

@@ -5,8 +5,6 @@ export interface TraceStamp {
   /** `epoch`: -ttt / --timestamps=unix; `time-of-day`: -t / -tt (local time, no date); `relative`: -r. */
   clock: 'epoch' | 'time-of-day' | 'relative';
   seconds: number;
-  /** The digits as printed, kept for display: floats cannot hold 19 significant digits. */
-  text: string;
 }
 
 /** What precedes the event on a line: `[pid N<comm>]`, timestamps, `-n`/`-i` fields. */

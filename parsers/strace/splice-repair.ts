@@ -43,6 +43,8 @@ const PROGRAM_PATH = /\/[\w./-]*$/;
 
 /** Index where a spliced `strace: Process N attached|detached` message starts, or -1 (0 = not spliced). */
 function findSplicedDiagnostic(text: string): number {
+  // The message runs to the end of the physical line: skip the scan unless the line ends like one.
+  if (!(text.endsWith('attached') || text.endsWith('detached') || text.endsWith(' threads'))) return -1;
   const at = text.indexOf(MARKER);
   if (at <= 0) return at;
   if (!ATTACH_DETACH.test(text.slice(at, at + 48)) || insideString(text, at)) return -1;

@@ -1,4 +1,4 @@
-import { opensDecoration, skipDecoration, skipString, splitTopLevel } from './scan.js';
+import { opensDecoration, skipDecoration, skipString } from './scan.js';
 
 /**
  * A syscall argument as a tree. strace prints C-like expressions no grammar fully types, so leaves stay
@@ -20,78 +20,201 @@ export interface ArgField {
   value: ArgValue;
 }
 
-const FIELD_NAME = /^([A-Za-z_][A-Za-z0-9_.]*)=(?!=)/;
-const CALL_NAME = /^([A-Za-z_][A-Za-z0-9_]*)\(/;
+const COMMA = 44;
+const SPACE = 32;
+const QUOTE = 34;
+const AT = 64;
+const LT = 60;
+const EQUALS = 61;
+const GT = 62;
+const SLASH = 47;
+const STAR = 42;
+const LPAREN = 40;
+const LBRACKET = 91;
+const LBRACE = 123;
 
-function trimRange(text: string, start: number, end: number): [number, number] {
-  while (start < end && text.charCodeAt(start) === 32) start++;
-  while (end > start && text.charCodeAt(end - 1) === 32) end--;
-  return [start, end];
+function isCloser(code: number): boolean {
+  return code === 41 || code === 93 || code === 125; // ) ] }
 }
 
-/** Top-level ` => ` in `[start, end)`, skipping strings and brackets; -1 when absent. */
-function findArrow(text: string, start: number, end: number): number {
-  let depth = 0;
-  for (let j = start; j < end; j++) {
-    const c = text.charCodeAt(j);
-    if (c === 34) {
-      const after = skipString(text, j);
-      if (after < 0) return -1;
-      j = after - 1;
-    } else if (c === 40 || c === 91 || c === 123) depth++;
-    else if (c === 41 || c === 93 || c === 125) depth--;
-    else if (c === 60 && opensDecoration(text, j)) {
-      const after = skipDecoration(text, j);
-      if (after < 0) return -1;
-      j = after - 1;
-    } else if (c === 61 && depth === 0 && text.charCodeAt(j + 1) === 62 && text.charCodeAt(j - 1) === 32) return j - 1;
+function isOpener(code: number): boolean {
+  return code === LPAREN || code === LBRACKET || code === LBRACE;
+}
+
+function isIdentifierChar(code: number, first: boolean): boolean {
+  const letter = (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
+  return letter || (!first && ((code >= 48 && code <= 57) || code === 46));
+}
+
+/**
+ * A recursive-descent reader over argument text, in the manner of acorn: one cursor, one pass. Every
+ * method leaves `pos` after what it read; nothing throws, malformed text degrades to atoms.
+ */
+class ValueReader {
+  pos: number;
+
+  constructor(
+    private readonly text: string,
+    start: number,
+    private readonly end: number,
+  ) {
+    this.pos = start;
   }
-  return -1;
-}
 
-/** Parses the members between a pair of brackets. */
-function parseFields(text: string, start: number, end: number): ArgField[] {
-  return splitTopLevel(text, start, end).map(([from, to]) => {
-    const name = FIELD_NAME.exec(text.slice(from, Math.min(to, from + 64)));
-    if (name) return { name: name[1]!, value: parseValueAt(text, from + name[0].length, to) };
-    return { name: null, value: parseValueAt(text, from, to) };
-  });
+  private code(at = this.pos): number {
+    return at < this.end ? this.text.charCodeAt(at) : -1;
+  }
+
+  private skipSpaces(): void {
+    while (this.code() === SPACE) this.pos++;
+  }
+
+  /** True at `,`, a closer, or the end: the current value is over. */
+  private atTerminator(): boolean {
+    const c = this.code();
+    return c === -1 || c === COMMA || isCloser(c);
+  }
+
+  private atArrow(): boolean {
+    return this.code() === EQUALS && this.code(this.pos + 1) === GT;
+  }
+
+  /** Skips balanced text up to the next terminator (or ` => `) at this level, honouring strings and decorations. */
+  private skipToTerminator(): void {
+    let depth = 0;
+    while (this.pos < this.end) {
+      const c = this.code();
+      if (depth === 0 && (c === COMMA || isCloser(c))) return;
+      if (depth === 0 && c === EQUALS && this.code(this.pos + 1) === GT && this.code(this.pos - 1) === SPACE) {
+        this.pos--;
+        return;
+      }
+      if (c === QUOTE) {
+        const after = skipString(this.text, this.pos);
+        this.pos = after < 0 || after > this.end ? this.end : after;
+        continue;
+      }
+      if (c === LT && opensDecoration(this.text, this.pos)) {
+        const after = skipDecoration(this.text, this.pos);
+        this.pos = after < 0 || after > this.end ? this.end : after;
+        continue;
+      }
+      if (c === SLASH && this.code(this.pos + 1) === STAR) {
+        const close = this.text.indexOf('*/', this.pos + 2);
+        this.pos = close < 0 || close + 2 > this.end ? this.end : close + 2;
+        continue;
+      }
+      if (isOpener(c)) depth++;
+      else if (isCloser(c)) depth--;
+      this.pos++;
+    }
+  }
+
+  /** Reads `name=value, …` up to the closer of the current container; leaves `pos` on the closer. */
+  readFields(): ArgField[] {
+    const fields: ArgField[] = [];
+    this.skipSpaces();
+    if (this.atTerminator() && this.code() !== COMMA) return fields;
+    for (;;) {
+      this.skipSpaces();
+      fields.push(this.readField());
+      this.skipSpaces();
+      if (this.code() !== COMMA) return fields;
+      this.pos++;
+    }
+  }
+
+  private readField(): ArgField {
+    const start = this.pos;
+    let i = start;
+    if (isIdentifierChar(this.code(i), true)) {
+      i++;
+      while (isIdentifierChar(this.code(i), false)) i++;
+      if (this.code(i) === EQUALS && this.code(i + 1) !== EQUALS && this.code(i + 1) !== GT) {
+        const name = this.text.slice(start, i);
+        this.pos = i + 1;
+        return { name, value: this.readValue() };
+      }
+    }
+    return { name: null, value: this.readValue() };
+  }
+
+  /** Reads one value, its trailing comment, and a `=> after` part. */
+  readValue(): ArgValue {
+    this.skipSpaces();
+    const start = this.pos;
+    let value = this.readTerm();
+    this.skipSpaces();
+    if (this.code() === SLASH && this.code(this.pos + 1) === STAR) {
+      const close = this.text.indexOf('*/', this.pos + 2);
+      if (close >= 0 && close + 2 <= this.end) {
+        this.pos = close + 2;
+        this.skipSpaces();
+      }
+    }
+    if (!this.atTerminator() && !this.atArrow()) {
+      // Not a single term (`WIFEXITED(s) && WEXITSTATUS(s) == 0`, `8192*1024`): keep it as text.
+      this.pos = start;
+      this.skipToTerminator();
+      value = { kind: 'atom', text: this.text.slice(start, this.pos).trimEnd() };
+      this.skipSpaces();
+    }
+    if (this.atArrow()) {
+      this.pos += 2;
+      return { kind: 'inout', before: value, after: this.readValue() };
+    }
+    return value;
+  }
+
+  private readTerm(): ArgValue {
+    const start = this.pos;
+    const c = this.code();
+    if (c === QUOTE || (c === AT && this.code(start + 1) === QUOTE)) {
+      const after = skipString(this.text, c === AT ? start + 1 : start);
+      this.pos = after < 0 || after > this.end ? this.end : after;
+      if (this.text.startsWith('...', this.pos)) this.pos += 3;
+      return { kind: 'string', text: this.text, start };
+    }
+    if (c === LBRACE || c === LBRACKET) {
+      this.pos++;
+      const fields = this.readFields();
+      if (this.code() === (c === LBRACE ? 125 : 93)) this.pos++;
+      return c === LBRACE ? { kind: 'struct', fields } : { kind: 'array', items: fields.map((field) => field.value) };
+    }
+    if (c >= 48 && c <= 57) {
+      let i = start;
+      while (this.code(i) >= 48 && this.code(i) <= 57) i++;
+      if (this.code(i) === LT && opensDecoration(this.text, i)) {
+        const after = skipDecoration(this.text, i);
+        if (after > 0 && after <= this.end) {
+          this.pos = after;
+          return { kind: 'fd', fd: Number(this.text.slice(start, i)), decoration: this.text.slice(i + 1, after - 1) };
+        }
+      }
+    }
+    if (isIdentifierChar(c, true)) {
+      let i = start + 1;
+      while (isIdentifierChar(this.code(i), false)) i++;
+      if (this.code(i) === LPAREN) {
+        this.pos = i + 1;
+        const args = this.readFields().map((field) => field.value);
+        if (this.code() === 41) this.pos++;
+        return { kind: 'call', name: this.text.slice(start, i), args };
+      }
+    }
+    this.skipToTerminator();
+    return { kind: 'atom', text: this.text.slice(start, this.pos).trimEnd() };
+  }
 }
 
 /** Parses one value occupying `text[start, end)`. */
 export function parseValueAt(text: string, start: number, end: number): ArgValue {
-  [start, end] = trimRange(text, start, end);
-  const arrow = findArrow(text, start, end);
-  if (arrow >= 0) {
-    return { kind: 'inout', before: parseValueAt(text, start, arrow), after: parseValueAt(text, arrow + 4, end) };
-  }
-  const c = text.charCodeAt(start);
-  if (c === 34 || (c === 64 && text.charCodeAt(start + 1) === 34)) return { kind: 'string', text, start };
-  if (c === 123 && text.charCodeAt(end - 1) === 125) return { kind: 'struct', fields: parseFields(text, start + 1, end - 1) };
-  if (c === 91 && text.charCodeAt(end - 1) === 93) {
-    return { kind: 'array', items: parseFields(text, start + 1, end - 1).map((field) => field.value) };
-  }
-  if (c >= 48 && c <= 57) {
-    let j = start;
-    while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-    if (j < end && text.charCodeAt(j) === 60 && opensDecoration(text, j)) {
-      const after = skipDecoration(text, j);
-      if (after > 0 && after <= end) {
-        return { kind: 'fd', fd: Number(text.slice(start, j)), decoration: text.slice(j + 1, after - 1) };
-      }
-    }
-  }
-  const call = CALL_NAME.exec(text.slice(start, Math.min(end, start + 64)));
-  if (call && text.charCodeAt(end - 1) === 41) {
-    const open = start + call[0].length;
-    return { kind: 'call', name: call[1]!, args: parseFields(text, open, end - 1).map((field) => field.value) };
-  }
-  return { kind: 'atom', text: text.slice(start, end) };
+  return new ValueReader(text, start, end).readValue();
 }
 
 /** Parses a call's argument text into positional values; `-N` argument names (strace 6.16+) are dropped. */
 export function parseArgs(args: string): ArgValue[] {
-  return parseFields(args, 0, args.length).map((field) => field.value);
+  return new ValueReader(args, 0, args.length).readFields().map((field) => field.value);
 }
 
 /** The member named `name` of a struct value, if present. */

@@ -43,8 +43,12 @@ function ioDecoder(shape: IoShape): CallDecoder {
     decode(call, context) {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
-      const args = parseArgs(call.args);
       const { errno, value } = call.result;
+      if (errno !== null && shape.direction === 'receive' && context.fdKind(call.tid, lead.fd) === 'inet') {
+        // Nothing was received (EAGAIN mostly): the arguments hold no bytes worth parsing.
+        return [{ type: 'receive', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer: null, payload: null, errno }];
+      }
+      const args = parseArgs(call.args);
       let payload: Payload | null = null;
       let peer: InetAddress | null = null;
       const buffer = args[shape.buffer.index];

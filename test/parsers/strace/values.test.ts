@@ -8,7 +8,6 @@ import {
   parseArgs,
   parseFdDecoration,
   readSocketAddress,
-  splitTopLevel,
 } from '../../../parsers/strace/index.js';
 
 const bytes = (...values: number[]): Uint8Array => Uint8Array.from(values);
@@ -35,11 +34,24 @@ test('C strings: octal (shortest form), C escapes, hex, truncation', () => {
   assert.equal(decodeCStringText('"10.77.0.2"'), '10.77.0.2');
 });
 
-test('top-level split ignores commas in strings, brackets, decorations and comments', () => {
-  const text = '61<UNIX-STREAM:[1->2,"/run/a,b"]>, "a, b", {x=1, y=[2, 3]}, 0x7ffd /* 35 vars, really */, f(1, 2)';
-  const parts = splitTopLevel(text, 0, text.length).map(([a, b]) => text.slice(a, b));
-  assert.deepEqual(parts, ['61<UNIX-STREAM:[1->2,"/run/a,b"]>', '"a, b"', '{x=1, y=[2, 3]}', '0x7ffd /* 35 vars, really */', 'f(1, 2)']);
-  assert.deepEqual(splitTopLevel('', 0, 0), []);
+test('arguments split at top-level commas only: not in strings, brackets, decorations or comments', () => {
+  const args = parseArgs('61<UNIX-STREAM:[1->2,"/run/a,b"]>, "a, b", {x=1, y=[2, 3]}, 0x7ffd /* 35 vars, really */, f(1, 2)');
+  assert.equal(args.length, 5);
+  assert.deepEqual(args[0], { kind: 'fd', fd: 61, decoration: 'UNIX-STREAM:[1->2,"/run/a,b"]' });
+  assert.equal(decodeCStringText((args[1] as { text: string; start: number }).text, (args[1] as { start: number }).start), 'a, b');
+  assert.equal(integerOf(fieldOf(args[2], 'x')), 1);
+  assert.equal(integerOf(args[3]), 0x7ffd);
+  assert.equal(args[4]?.kind, 'call');
+  assert.deepEqual(parseArgs(''), []);
+});
+
+test('expressions that are not one term stay text', () => {
+  const [wait, product, indexed] = parseArgs('[{WIFEXITED(s) && WEXITSTATUS(s) == 7}], 8192*1024, [[IDX]=0, [2]=1]');
+  assert.deepEqual(wait, { kind: 'array', items: [{ kind: 'struct', fields: [{ name: null, value: { kind: 'atom', text: 'WIFEXITED(s) && WEXITSTATUS(s) == 7' } }] }] });
+  assert.deepEqual(product, { kind: 'atom', text: '8192*1024' });
+  assert.deepEqual(indexed, { kind: 'array', items: [{ kind: 'atom', text: '[IDX]=0' }, { kind: 'atom', text: '[2]=1' }] });
+  const [clone] = parseArgs('{flags=CLONE_VM, exit_signal=0} => {parent_tid=[13134]}, 88');
+  assert.equal(clone?.kind, 'inout');
 });
 
 test('argument values: structs, arrays, calls, decorated fds, in/out pairs, -N names', () => {

@@ -10,6 +10,6 @@ import { describeInput } from './sources/trace-input.js';
 export async function replayTrace(paths: string[], listener: ReplayListener, options: Partial<CorrelatorOptions> = {}): Promise<SummaryRecord> {
   const inputs = paths.map(describeInput);
   const pipeline = new ReplayPipeline(listener, options);
-  const { bytes, notes } = await feedTraceLines(inputs, (text, file, line, pid) => pipeline.pushLine(text, file, line, pid));
+  const { bytes, notes } = await feedTraceLines(inputs, (buffer, start, end, file, line, pid) => pipeline.pushBytes(buffer, start, end, file, line, pid));
   return pipeline.end({ inputs: paths, bytes, notes });
 }

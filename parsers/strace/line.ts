@@ -1,6 +1,6 @@
 import { buildIssue } from './issue.js';
-import { parseLinePrefix } from './prefix.js';
-import type { LinePrefix, StraceRecord, SyscallPhase } from './record.js';
+import { PrefixScan, scanLinePrefix, stampOf } from './prefix.js';
+import type { StraceRecord, SyscallPhase, TraceStamp } from './record.js';
 
 const UNFINISHED = ' <unfinished ...>';
 const DETACHED = ' <detached ...>';
@@ -9,9 +9,9 @@ const DIAGNOSTIC = /^(\S*strace): (.*)$/;
 const LEGACY_DIAGNOSTIC = /^Process (\d+) (attached|detached)(?: - interrupt to quit)?$/;
 const ATTACH_MESSAGE = /^Process (\d+) (attached|detached)/;
 const SUMMARY_ROW = /^\s*(\d+\.\d+\s+){2}\d+\s+\d+|^\s*-{6}|^% time\b|^100\.00\s/;
-const PID_CHANGED = / <pid changed to \d+ \.\.\.>$/;
+const PID_CHANGED = /^ <pid changed to \d+ \.\.\.>$/;
 /** `<ptrace(SYSCALL):No such process>` (≤4.26) and `<unfinished ... exit status N>` (≤4.6): the call never resumes. */
-const NEVER_RESUMES = / <ptrace\(\w+\):[^>]*>$| <unfinished \.\.\. exit status -?\d+>$/;
+const NEVER_RESUMES = /^ <ptrace\(\w+\):[^>]*>$|^ <unfinished \.\.\. exit status -?\d+>$/;
 
 function isNameStart(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95;
@@ -35,16 +35,24 @@ function readSyscallName(text: string, i: number): number {
 function classifyEnding(text: string): { phase: SyscallPhase; bodyEnd: number } {
   if (text.endsWith(UNFINISHED)) return { phase: 'unfinished', bodyEnd: text.length - UNFINISHED.length };
   if (text.endsWith(DETACHED)) return { phase: 'detached', bodyEnd: text.length - DETACHED.length };
+  // Most lines end in `<0.000123>` (-T); only a few rare markers also end in `>`: look at the last ` <…>`.
   if (text.charCodeAt(text.length - 1) === 62 /* > */) {
-    const pidChanged = PID_CHANGED.exec(text);
-    if (pidChanged) return { phase: 'pid-changed', bodyEnd: pidChanged.index };
-    const gone = NEVER_RESUMES.exec(text);
-    if (gone) return { phase: 'detached', bodyEnd: gone.index };
+    const tail = text.lastIndexOf(' <');
+    const marker = tail < 0 ? '' : text.slice(tail);
+    if (PID_CHANGED.test(marker)) return { phase: 'pid-changed', bodyEnd: tail };
+    if (NEVER_RESUMES.test(marker)) return { phase: 'detached', bodyEnd: tail };
   }
   return { phase: 'complete', bodyEnd: text.length };
 }
 
-function parseEvent(text: string, prefix: LinePrefix): StraceRecord {
+/** The part of a prefix the event readers need. */
+interface PrefixFacts {
+  pid: number | null;
+  stamp: TraceStamp | null;
+  end: number;
+}
+
+function parseEvent(text: string, prefix: PrefixFacts): StraceRecord {
   const { pid, stamp } = prefix;
   const i = prefix.end;
   const first = text.charCodeAt(i);
@@ -87,7 +95,7 @@ function parseEvent(text: string, prefix: LinePrefix): StraceRecord {
   return readDiagnosticOrOther(text, prefix);
 }
 
-function readDiagnosticOrOther(text: string, prefix: LinePrefix): StraceRecord {
+function readDiagnosticOrOther(text: string, prefix: PrefixFacts): StraceRecord {
   const { pid, stamp } = prefix;
   const body = text.slice(prefix.end);
   const diagnostic = DIAGNOSTIC.exec(body);
@@ -110,7 +118,7 @@ function readDiagnosticOrOther(text: string, prefix: LinePrefix): StraceRecord {
 
 function unreadable(
   text: string,
-  prefix: LinePrefix,
+  prefix: PrefixFacts,
   code: 'unknown-line' | 'bad-syscall',
   message: string,
   at: number,
@@ -128,17 +136,43 @@ function readAuxiliary(text: string): StraceRecord | null {
   return null;
 }
 
+/** Strips what never carries meaning: a trailing CR, and `--color` SGR escapes (strace 7.0+). */
+export function cleanStraceLine(raw: string): string {
+  const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+  return text.includes('\x1b') ? text.replace(ANSI_SGR, '') : text;
+}
+
+/**
+ * The syscall a line is about, found as cheaply as possible after its prefix: the name of a `name(` or
+ * `<... name resumed>` line, else null. Lets a reader skip the calls it does not read without building records.
+ */
+export function peekSyscallName(text: string, from: number): string | null {
+  if (text.startsWith('<... ', from)) {
+    const end = text.indexOf(' resumed>', from + 5);
+    return end < 0 ? null : text.slice(from + 5, end);
+  }
+  const end = readSyscallName(text, from);
+  return end > from && text.charCodeAt(end) === 40 /* ( */ ? text.slice(from, end) : null;
+}
+
+/**
+ * Reads a cleaned line whose prefix is already in `scan` (see {@link parseStraceLine}); `pid` overrides a
+ * missing pid (-ff files).
+ */
+export function parseScannedLine(text: string, scan: PrefixScan, pid: number | null): StraceRecord {
+  const auxiliary = readAuxiliary(text);
+  if (auxiliary) return auxiliary;
+  return parseEvent(text, { pid: scan.pid ?? pid, stamp: stampOf(scan), end: scan.end });
+}
+
 /**
  * Reads one physical strace line (without its newline) as far as its shape: prefix, event kind, syscall
  * name and how the line ends. Arguments and results are left for {@link parseSyscallBody}, so lines nobody
  * needs cost only a prefix scan. Never throws.
  */
 export function parseStraceLine(raw: string, pidOverride: number | null = null): StraceRecord {
-  let text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-  if (text.includes('\x1b')) text = text.replace(ANSI_SGR, '');
-  const auxiliary = readAuxiliary(text);
-  if (auxiliary) return auxiliary;
-  const prefix = parseLinePrefix(text);
-  if (pidOverride !== null && prefix.pid === null) prefix.pid = pidOverride;
-  return parseEvent(text, prefix);
+  const text = cleanStraceLine(raw);
+  const scan = new PrefixScan();
+  scanLinePrefix(text, scan);
+  return parseScannedLine(text, scan, pidOverride);
 }

@@ -17,60 +17,92 @@ const MAX_PID_DIGITS = 7;
 /** A bare number at least this large is a Unix time (2001 onwards); below it, an -r delta. */
 const EPOCH_THRESHOLD = 1e8;
 
+/**
+ * The prefix of one line as plain fields, filled in place by {@link scanLinePrefix} so that the replay's hot
+ * loop allocates nothing for the lines it skips. {@link parseLinePrefix} turns it into a {@link LinePrefix}.
+ */
+export class PrefixScan {
+  pid: number | null = null;
+  /** `-Y` comm as [start, end) in the line, or -1. */
+  commStart = -1;
+  commEnd = -1;
+  /** Clock of the main stamp (absolute, or -r alone), or null. */
+  clock: TraceStamp['clock'] | null = null;
+  seconds = 0;
+  /** An -r delta printed next to an absolute stamp (`(+ 0.000052)`). */
+  relative: number | null = null;
+  /** Offset of the first character after the prefix. */
+  end = 0;
+  // Scratch for readStamp: the last stamp read.
+  stampClock: TraceStamp['clock'] = 'epoch';
+  stampSeconds = 0;
+
+  reset(): void {
+    this.pid = null;
+    this.commStart = -1;
+    this.commEnd = -1;
+    this.clock = null;
+    this.seconds = 0;
+    this.relative = null;
+    this.end = 0;
+  }
+}
+
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
-/** Skips spaces from `i`. */
 function skipSpaces(text: string, i: number): number {
   while (text.charCodeAt(i) === SPACE) i++;
   return i;
 }
 
-/** Reads a run of digits as an integer; returns [value, end]. */
-function readInt(text: string, i: number): [number, number] {
-  let value = 0;
-  let j = i;
-  for (let c = text.charCodeAt(j); isDigit(c); c = text.charCodeAt(++j)) value = value * 10 + (c - 48);
-  return [value, j];
+/** End of the run of digits at `i`. */
+function digitsEnd(text: string, i: number): number {
+  while (isDigit(text.charCodeAt(i))) i++;
+  return i;
 }
 
-/** Reads `.digits` after an integer part; returns [fraction, end] (fraction 0 when absent). */
-function readFraction(text: string, i: number): [number, number] {
-  if (text.charCodeAt(i) !== DOT || !isDigit(text.charCodeAt(i + 1))) return [0, i];
-  let j = i + 1;
+/** Integer value of the digits in [i, end). */
+function intValue(text: string, i: number, end: number): number {
   let value = 0;
-  let scale = 1;
-  for (let c = text.charCodeAt(j); isDigit(c); c = text.charCodeAt(++j)) {
-    value = value * 10 + (c - 48);
-    scale *= 10;
-  }
-  return [value / scale, j];
+  for (let j = i; j < end; j++) value = value * 10 + (text.charCodeAt(j) - 48);
+  return value;
 }
 
 /**
- * Reads one timestamp token at `i` (`07:20:30.172042`, `1795504830.190425`, `0.000066`) followed by a space.
- * Returns null when the text there is not a timestamp.
+ * Reads one timestamp token at `i` (`07:20:30.172042`, `1795504830.190425`, `0.000066`) followed by a space
+ * or `)`, into `scan.stampClock`/`scan.stampSeconds`. Returns the end offset, or -1 when it is not a stamp.
  */
-function readStamp(text: string, i: number): { stamp: TraceStamp; end: number } | null {
-  const [first, afterFirst] = readInt(text, i);
-  if (afterFirst === i) return null;
-  if (text.charCodeAt(afterFirst) === COLON) {
-    const [minutes, afterMinutes] = readInt(text, afterFirst + 1);
-    if (afterMinutes !== afterFirst + 3 || text.charCodeAt(afterMinutes) !== COLON) return null;
-    const [secs, afterSeconds] = readInt(text, afterMinutes + 1);
-    if (afterSeconds !== afterMinutes + 3) return null;
-    const [fraction, end] = readFraction(text, afterSeconds);
-    if (text.charCodeAt(end) !== SPACE) return null;
-    const seconds = first * 3600 + minutes * 60 + secs + fraction;
-    return { stamp: { clock: 'time-of-day', seconds }, end };
+function readStamp(text: string, i: number, scan: PrefixScan): number {
+  const firstEnd = digitsEnd(text, i);
+  if (firstEnd === i) return -1;
+  let seconds: number;
+  let j = firstEnd;
+  let clock: TraceStamp['clock'];
+  if (text.charCodeAt(j) === COLON) {
+    const minutesEnd = digitsEnd(text, j + 1);
+    if (minutesEnd !== j + 3 || text.charCodeAt(minutesEnd) !== COLON) return -1;
+    const secondsEnd = digitsEnd(text, minutesEnd + 1);
+    if (secondsEnd !== minutesEnd + 3) return -1;
+    seconds = intValue(text, i, firstEnd) * 3600 + intValue(text, j + 1, minutesEnd) * 60 + intValue(text, minutesEnd + 1, secondsEnd);
+    j = secondsEnd;
+    clock = 'time-of-day';
+  } else {
+    seconds = intValue(text, i, firstEnd);
+    clock = 'epoch';
   }
-  const [fraction, end] = readFraction(text, afterFirst);
-  const next = text.charCodeAt(end);
-  if (next !== SPACE && next !== RPAREN) return null;
-  const seconds = first + fraction;
-  const clock = seconds >= EPOCH_THRESHOLD ? 'epoch' : 'relative';
-  return { stamp: { clock, seconds }, end };
+  if (text.charCodeAt(j) === DOT && isDigit(text.charCodeAt(j + 1))) {
+    const fractionEnd = digitsEnd(text, j + 1);
+    seconds += intValue(text, j + 1, fractionEnd) / 10 ** (fractionEnd - j - 1);
+    j = fractionEnd;
+  }
+  const next = text.charCodeAt(j);
+  if (next !== SPACE && next !== RPAREN) return -1;
+  if (clock === 'epoch' && seconds < EPOCH_THRESHOLD) clock = 'relative';
+  scan.stampClock = clock;
+  scan.stampSeconds = seconds;
+  return j;
 }
 
 /** Finds the `>` that closes a `-Y` comm starting after `<` at `i`; escapes keep `<>` out of it. */
@@ -83,33 +115,42 @@ function findCommEnd(text: string, i: number): number {
   return -1;
 }
 
-/** Reads `[pid N]`/`[pid N<comm>]` or `N `/`N<comm> ` at the start of a line. */
-function readPid(text: string): { pid: number; comm: string | null; end: number } | null {
-  if (text.startsWith('[pid ')) {
+/** Reads `[pid N]`/`[pid N<comm>]` or `N `/`N<comm> ` at the start of a line; returns the end, or 0. */
+function readPid(text: string, scan: PrefixScan): number {
+  if (text.charCodeAt(0) === LBRACKET) {
+    if (!text.startsWith('[pid ')) return 0;
     const digitsAt = skipSpaces(text, 5);
-    const [pid, afterPid] = readInt(text, digitsAt);
-    if (afterPid === digitsAt) return null;
-    let comm: string | null = null;
+    const afterPid = digitsEnd(text, digitsAt);
+    if (afterPid === digitsAt) return 0;
     let j = afterPid;
     if (text.charCodeAt(j) === LT) {
       const close = findCommEnd(text, j + 1);
-      if (close < 0) return null;
-      comm = text.slice(j + 1, close);
+      if (close < 0) return 0;
+      scan.commStart = j + 1;
+      scan.commEnd = close;
       j = close + 1;
     }
-    if (text.charCodeAt(j) !== RBRACKET) return null;
-    return { pid, comm, end: skipSpaces(text, j + 1) };
+    if (text.charCodeAt(j) !== RBRACKET) return 0;
+    scan.pid = intValue(text, digitsAt, afterPid);
+    return skipSpaces(text, j + 1);
   }
-  const [pid, afterPid] = readInt(text, 0);
-  if (afterPid === 0 || afterPid > MAX_PID_DIGITS) return null;
+  const afterPid = digitsEnd(text, 0);
+  if (afterPid === 0 || afterPid > MAX_PID_DIGITS) return 0;
   const next = text.charCodeAt(afterPid);
+  let end: number;
   if (next === LT) {
     const close = findCommEnd(text, afterPid + 1);
-    if (close < 0 || text.charCodeAt(close + 1) !== SPACE) return null;
-    return { pid, comm: text.slice(afterPid + 1, close), end: skipSpaces(text, close + 1) };
+    if (close < 0 || text.charCodeAt(close + 1) !== SPACE) return 0;
+    scan.commStart = afterPid + 1;
+    scan.commEnd = close;
+    end = skipSpaces(text, close + 1);
+  } else if (next === SPACE) {
+    end = skipSpaces(text, afterPid);
+  } else {
+    return 0;
   }
-  if (next !== SPACE) return null;
-  return { pid, comm: null, end: skipSpaces(text, afterPid) };
+  scan.pid = intValue(text, 0, afterPid);
+  return end;
 }
 
 /** Skips a bracketed prefix field: `-n` `[  42]`, `-i` `[00007f…]`, `--secontext` `[ctx]`. */
@@ -125,21 +166,13 @@ function skipBracketField(text: string, i: number): number {
 
 /**
  * Reads the prefix fields strace puts before an event, in any combination of -f/-ff, -Y, -t/-tt/-ttt,
- * --timestamps, -r, -n, -i and --secontext. `[pid N]` comes and goes within one log, so every line is
- * examined on its own. Never throws; an absent field is null.
+ * --timestamps, -r, -n, -i and --secontext, into `scan` (reset first). `[pid N]` comes and goes within one
+ * log, so every line is examined on its own. Never throws.
  */
-export function parseLinePrefix(text: string): LinePrefix {
-  let pid: number | null = null;
-  let comm: string | null = null;
-  let stamp: TraceStamp | null = null;
-  let relative: TraceStamp | null = null;
-  let i = 0;
-
-  const pidField = readPid(text);
-  if (pidField) {
-    ({ pid, comm } = pidField);
-    i = pidField.end;
-  }
+export function scanLinePrefix(text: string, scan: PrefixScan): void {
+  scan.reset();
+  let i = readPid(text, scan);
+  let absolute = false;
   for (;;) {
     const start = skipSpaces(text, i);
     const c = text.charCodeAt(start);
@@ -148,23 +181,46 @@ export function parseLinePrefix(text: string): LinePrefix {
       if (next === start) break;
       i = next;
     } else if (c === LPAREN && text.charCodeAt(start + 1) === PLUS) {
-      const read = readStamp(text, skipSpaces(text, start + 2));
-      if (!read || text.charCodeAt(read.end) !== RPAREN) break;
-      relative = { ...read.stamp, clock: 'relative' };
-      i = skipSpaces(text, read.end + 1);
+      const end = readStamp(text, skipSpaces(text, start + 2), scan);
+      if (end < 0 || text.charCodeAt(end) !== RPAREN) break;
+      scan.relative = scan.stampSeconds;
+      i = skipSpaces(text, end + 1);
     } else if (isDigit(c)) {
-      const read = readStamp(text, start);
-      if (!read) break;
-      if (read.stamp.clock === 'relative' && stamp) relative = read.stamp;
-      else if (!stamp) stamp = read.stamp;
-      i = skipSpaces(text, read.end);
+      const end = readStamp(text, start, scan);
+      if (end < 0) break;
+      if (scan.stampClock === 'relative' && absolute) scan.relative = scan.stampSeconds;
+      else if (!absolute) {
+        scan.clock = scan.stampClock;
+        scan.seconds = scan.stampSeconds;
+        absolute = scan.stampClock !== 'relative';
+      }
+      i = skipSpaces(text, end);
     } else {
       break;
     }
   }
-  if (stamp === null && relative !== null) {
-    stamp = relative;
-    relative = null;
+  if (scan.clock === null && scan.relative !== null) {
+    scan.clock = 'relative';
+    scan.seconds = scan.relative;
+    scan.relative = null;
   }
-  return { pid, comm, stamp, relative, end: i };
+  scan.end = i;
+}
+
+/** The stamp of a scanned prefix as a value, or null. */
+export function stampOf(scan: PrefixScan): TraceStamp | null {
+  return scan.clock === null ? null : { clock: scan.clock, seconds: scan.seconds };
+}
+
+/** Reads a line's prefix into a fresh {@link LinePrefix}; see {@link scanLinePrefix}. */
+export function parseLinePrefix(text: string): LinePrefix {
+  const scan = new PrefixScan();
+  scanLinePrefix(text, scan);
+  return {
+    pid: scan.pid,
+    comm: scan.commStart < 0 ? null : text.slice(scan.commStart, scan.commEnd),
+    stamp: stampOf(scan),
+    relative: scan.relative === null ? null : { clock: 'relative', seconds: scan.relative },
+    end: scan.end,
+  };
 }

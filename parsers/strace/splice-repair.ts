@@ -10,6 +10,11 @@
 export class SpliceRepair {
   private carried: string | null = null;
 
+  /** A line start is waiting for its continuation: the next line must come through {@link push}. */
+  get carrying(): boolean {
+    return this.carried !== null;
+  }
+
   /** Takes one physical line and passes on the logical lines it completes, in order (zero, one or two). */
   push(line: string, emit: (logical: string) => void): void {
     let text = line;

@@ -1,13 +1,22 @@
 import {
-  parseStraceLine,
+  cleanStraceLine,
+  parseScannedLine,
   parseSyscallBody,
+  LinePeek,
+  peekLeadingFd,
+  peekLineBytes,
+  peekSyscallName,
+  PrefixScan,
+  SyscallNameSet,
+  scanLinePrefix,
   SpliceRepair,
   type ParseIssue,
   type StraceRecord,
   type SyscallRecord,
 } from '../../parsers/strace/index.js';
 import type { CompletedCall } from './completed-call.js';
-import { callDecoders, type DecodeContext } from './decoders/index.js';
+import { callDecoders, classifyDecoration, fdFilterAccepts, type CallDecoder, type DecodeContext } from './decoders/index.js';
+import { readLeadingFd } from './decoders/leading-fd.js';
 import type { NetEvent, TraceRef } from './net-event.js';
 import { TraceClock } from './trace-clock.js';
 
@@ -33,6 +42,9 @@ export interface ReaderCounts {
   unfinishedAtEnd: number;
 }
 
+/** The pending entry of a call that is not read: its `<... resumed>` half is dropped silently. */
+const SKIPPED: PendingCall = { name: '', head: null };
+
 /** Thread id used for lines that carry no pid while no single tracee can be named (e.g. a trace without -f). */
 export const UNNAMED_TID = 0;
 
@@ -49,9 +61,25 @@ export class StraceEventReader {
   private readonly live = new Set<number>();
   /** Where the line being read came from; set before each physical line. */
   private position: { file: string; line: number; pid: number | null } = { file: '', line: 0, pid: null };
+  /** Reused for every line: the prefix of lines that are skipped costs no allocation. */
+  private readonly scan = new PrefixScan();
+  private readonly peek = new LinePeek();
+  /** The calls with a decoder, looked up from line bytes. */
+  private readonly readers = new SyscallNameSet(callDecoders.keys());
   private readonly readLogical = (logical: string): void => {
     const { file, line, pid } = this.position;
-    this.readRecord(parseStraceLine(logical, pid), { file, line });
+    const text = cleanStraceLine(logical);
+    scanLinePrefix(text, this.scan);
+    const time = this.clock.read(this.scan.clock, this.scan.seconds);
+    const name = peekSyscallName(text, this.scan.end);
+    if (name !== null && !callDecoders.has(name)) {
+      // A call nobody reads: only the thread bookkeeping matters.
+      const tid = this.threadOf(this.scan.pid ?? pid);
+      this.counts.syscalls++;
+      if (this.pending.size > 0 && text.endsWith(' <unfinished ...>')) this.pending.delete(tid);
+      return;
+    }
+    this.readRecord(parseScannedLine(text, this.scan, pid), time, { file, line });
   };
 
   constructor(
@@ -62,10 +90,49 @@ export class StraceEventReader {
   /** Takes one physical line of `file` (1-based `line`); `pid` names the thread for `-ff` files. */
   pushLine(text: string, file: string, line: number, pid: number | null = null): void {
     this.counts.lines++;
+    this.position = { file, line, pid };
+    this.repairFor(file).push(text, this.readLogical);
+  }
+
+  /**
+   * Takes one physical line as bytes[start, end). Calls nobody reads (futex, epoll, nanosleep… most of a
+   * dockerd log), and reads and writes of fds that are not internet sockets, are recognised from their bytes
+   * and never decoded; everything else takes {@link pushLine}'s path as latin1 text.
+   */
+  pushBytes(bytes: Buffer, start: number, end: number, file: string, line: number, pid: number | null = null): void {
+    if (!this.repairFor(file).carrying && peekLineBytes(bytes, start, end, this.peek) && this.skipPeeked(bytes, end, pid)) {
+      this.counts.lines++;
+      this.counts.syscalls++;
+      return;
+    }
+    this.pushLine(bytes.toString('latin1', start, end), file, line, pid);
+  }
+
+  /** Whether a peeked line can be skipped; does the bookkeeping a skipped line still needs. */
+  private skipPeeked(bytes: Buffer, end: number, filePid: number | null): boolean {
+    const peek = this.peek;
+    const read = this.readers.hasBytes(bytes, peek.nameStart, peek.nameEnd);
+    const tid = this.threadOf(peek.pid ?? filePid);
+    if (peek.resumed) {
+      const started = this.pending.get(tid);
+      if (started === undefined ? read : started.head !== null) return false;
+      if (started) this.pending.delete(tid);
+    } else if (read) {
+      const decoder = callDecoders.get(bytes.toString('latin1', peek.nameStart, peek.nameEnd))!;
+      if (!decoder.fdFilter || decoder.wants || !peekLeadingFd(bytes, end, peek)) return false;
+      if (fdFilterAccepts(decoder.fdFilter, peek.fdDecoration, this.context.fdKind(tid, peek.fd))) return false;
+      if (peek.unfinished) this.pending.set(tid, SKIPPED);
+    } else if (peek.unfinished && this.pending.size > 0) {
+      this.pending.delete(tid);
+    }
+    this.clock.read(peek.clock, peek.seconds);
+    return true;
+  }
+
+  private repairFor(file: string): SpliceRepair {
     let repair = this.repairs.get(file);
     if (!repair) this.repairs.set(file, (repair = new SpliceRepair()));
-    this.position = { file, line, pid };
-    repair.push(text, this.readLogical);
+    return repair;
   }
 
   /** At end of input: flushes carried text and counts calls that never returned. */
@@ -78,9 +145,8 @@ export class StraceEventReader {
     this.pending.clear();
   }
 
-  private readRecord(record: StraceRecord, ref: TraceRef): void {
-    const time = this.clock.read(record.stamp);
-    const tid = this.threadOf(record);
+  private readRecord(record: StraceRecord, time: number | null, ref: TraceRef): void {
+    const tid = this.threadOf(record.pid);
     switch (record.kind) {
       case 'syscall':
         this.counts.syscalls++;
@@ -109,10 +175,10 @@ export class StraceEventReader {
   }
 
   /** The thread a line belongs to: its prefix, else the only live tracee (strace drops `[pid N]` then). */
-  private threadOf(record: StraceRecord): number {
-    if (record.pid !== null) {
-      this.live.add(record.pid);
-      return record.pid;
+  private threadOf(pid: number | null): number {
+    if (pid !== null) {
+      this.live.add(pid);
+      return pid;
     }
     if (this.live.size === 1) return this.live.values().next().value!;
     return UNNAMED_TID;
@@ -139,7 +205,7 @@ export class StraceEventReader {
     if (phase === 'resumed') {
       const started = this.pending.get(tid);
       if (!started) {
-        if (callDecoders.has(name)) this.sink.issue(orphanIssue(record), ref);
+        this.sink.issue(orphanIssue(record), ref); // only calls with a decoder get this far
         return;
       }
       this.pending.delete(tid);
@@ -154,7 +220,7 @@ export class StraceEventReader {
     }
     const decoder = callDecoders.get(name);
     if (phase === 'unfinished') {
-      const wanted = decoder !== undefined && (!decoder.wants || decoder.wants(text, record.bodyStart, tid, this.context));
+      const wanted = decoder !== undefined && this.wants(decoder, text, record.bodyStart, tid);
       this.pending.set(tid, { name, head: wanted ? text.slice(record.bodyStart, record.bodyEnd) : null });
       return;
     }
@@ -162,8 +228,17 @@ export class StraceEventReader {
       this.pending.delete(tid); // detached or pid-changed: this call never returns here
       return;
     }
-    if (!decoder || (decoder.wants && !decoder.wants(text, record.bodyStart, tid, this.context))) return;
+    if (!decoder || !this.wants(decoder, text, record.bodyStart, tid)) return;
     this.decode(name, text.slice(record.bodyStart), tid, time, ref, { column: record.bodyStart, stampIsEntry: true });
+  }
+
+  /** Whether a call is worth joining and reading, judged from the first half of its line. */
+  private wants(decoder: CallDecoder, text: string, argsStart: number, tid: number): boolean {
+    if (decoder.fdFilter) {
+      const lead = readLeadingFd(text, argsStart);
+      if (!lead || !fdFilterAccepts(decoder.fdFilter, classifyDecoration(lead.decoration), this.context.fdKind(tid, lead.fd))) return false;
+    }
+    return !decoder.wants || decoder.wants(text, argsStart);
   }
 
   /**

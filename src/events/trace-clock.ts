@@ -19,19 +19,19 @@ export class TraceClock {
     return this.clockKind;
   }
 
-  /** Seconds for this line's stamp; null when the line carries none. */
-  read(stamp: TraceStamp | null): number | null {
-    if (stamp === null) return null;
-    this.clockKind ??= stamp.clock;
+  /** Seconds for a line stamped `printed` on `clock`; null when the line carries no stamp. */
+  read(clock: TraceStamp['clock'] | null, printed: number): number | null {
+    if (clock === null) return null;
+    this.clockKind ??= clock;
     let seconds: number;
-    if (stamp.clock === 'relative') {
-      this.relativeSum += stamp.seconds;
+    if (clock === 'relative') {
+      this.relativeSum += printed;
       seconds = this.relativeSum;
-    } else if (stamp.clock === 'time-of-day') {
-      if (this.last !== null && stamp.seconds + this.dayOffset < this.last - HALF_DAY) this.dayOffset += DAY;
-      seconds = stamp.seconds + this.dayOffset;
+    } else if (clock === 'time-of-day') {
+      if (this.last !== null && printed + this.dayOffset < this.last - HALF_DAY) this.dayOffset += DAY;
+      seconds = printed + this.dayOffset;
     } else {
-      seconds = stamp.seconds;
+      seconds = printed;
     }
     this.last = seconds;
     return seconds;

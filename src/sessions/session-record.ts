@@ -1,87 +1,10 @@
-import { z } from 'zod';
 import type { DnsMessage } from '../../parsers/dns/index.js';
 import { formatInetAddress } from '../../parsers/strace/index.js';
 import type { TraceRef } from '../events/net-event.js';
 import { labelNetns, type Netns } from '../state/index.js';
 import { questionOf } from './dns-question.js';
 import type { Attempt, Session } from './model.js';
-import { OUTCOMES } from './outcome.js';
-
-/**
- * The output contract: one `session` object per session, then one `summary`. The zod schemas are the single
- * source of truth for the NDJSON fields (README documents them); tests validate real output against them.
- */
-export const NetnsRecordSchema = z.object({
-  inode: z.number().int().nullable(),
-  path: z.string().nullable(),
-  /** `host`, `sandbox 6d527838845f`, `netns NAME`, `net:[4026532326]`, `unknown`. */
-  label: z.string(),
-  /** True when this is the traced process's own namespace. */
-  host: z.boolean(),
-});
-
-export const QueryRecordSchema = z.object({
-  id: z.number().int(),
-  name: z.string().nullable(),
-  type: z.string().nullable(),
-  class: z.string().nullable(),
-  /** The tracer showed only part of the message (strace -s). */
-  truncated: z.boolean(),
-});
-
-export const ResourceRecordSchema = z.object({ name: z.string(), type: z.string(), ttl: z.number().int(), data: z.string() });
-
-export const AttemptRecordSchema = z.object({
-  tid: z.number().int().nullable(),
-  netns: NetnsRecordSchema,
-  proto: z.enum(['udp', 'tcp']),
-  /** Local `ip:port` the upstream sees (getsockname). */
-  source: z.string().nullable(),
-  upstream: z.string().nullable(),
-  query: QueryRecordSchema.nullable(),
-  outcome: z.enum(OUTCOMES as [string, ...string[]]),
-  rcode: z.string().nullable(),
-  errno: z.string().nullable(),
-  latencyMs: z.number().nullable(),
-  answers: z.array(ResourceRecordSchema),
-  time: z.string().nullable(),
-  /** `file:line` where the attempt's socket was created (or first seen). */
-  ref: z.string(),
-});
-
-export const SessionRecordSchema = z.object({
-  type: z.literal('session'),
-  id: z.number().int(),
-  time: z.string().nullable(),
-  client: z
-    .object({
-      address: z.string().nullable(),
-      proto: z.enum(['udp', 'tcp']),
-      /** The namespace of the socket the query arrived on; null when that socket predates the trace. */
-      netns: NetnsRecordSchema.nullable(),
-      tid: z.number().int().nullable(),
-      ref: z.string(),
-    })
-    .nullable(),
-  query: QueryRecordSchema.nullable(),
-  attempts: z.array(AttemptRecordSchema),
-  reply: z
-    .object({
-      rcode: z.string(),
-      answers: z.array(ResourceRecordSchema),
-      truncated: z.boolean(),
-      latencyMs: z.number().nullable(),
-      tid: z.number().int().nullable(),
-      ref: z.string(),
-    })
-    .nullable(),
-  verdict: z.string(),
-});
-
-export type NetnsRecord = z.infer<typeof NetnsRecordSchema>;
-export type QueryRecord = z.infer<typeof QueryRecordSchema>;
-export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
-export type SessionRecord = z.infer<typeof SessionRecordSchema>;
+import type { AttemptRecord, NetnsRecord, QueryRecord, SessionRecord } from './record-schemas.js';
 
 /** How a record shows trace times and positions; set by whoever knows the trace's clock and file names. */
 export interface RecordFormat {

@@ -1,46 +1,6 @@
-import { z } from 'zod';
 import { ipOf, type UpstreamWitness } from './verdict.js';
 import { OUTCOMES } from './outcome.js';
-import type { SessionRecord } from './session-record.js';
-
-export const IssueRecordSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  file: z.string(),
-  line: z.number().int(),
-  column: z.number().int(),
-  excerpt: z.string(),
-});
-
-export const SummaryRecordSchema = z.object({
-  type: z.literal('summary'),
-  inputs: z.array(z.string()),
-  lines: z.number().int(),
-  bytes: z.number().int(),
-  /** Which strace clock the trace used: `epoch` (-ttt), `time-of-day` (-t/-tt), `relative` (-r), or none. */
-  clock: z.enum(['epoch', 'time-of-day', 'relative']).nullable(),
-  parseIssues: z.object({
-    total: z.number().int(),
-    byCode: z.record(z.string(), z.number().int()),
-    /** The first few, to show where to look. */
-    first: z.array(IssueRecordSchema),
-  }),
-  /** Calls still `<unfinished ...>` when the trace ended. */
-  unfinishedCalls: z.number().int(),
-  sessions: z.number().int(),
-  attempts: z.number().int(),
-  /** Attempts by outcome; every outcome is present. */
-  outcomes: z.record(z.string(), z.number().int()),
-  /** Answered attempts by rcode. */
-  rcodes: z.record(z.string(), z.number().int()),
-  /** Attempts by the kind of namespace they left from. */
-  namespaces: z.object({ host: z.number().int(), container: z.number().int(), other: z.number().int(), unknown: z.number().int() }),
-  /** Things the reader could not do as asked, in words (e.g. merging -ff files without timestamps). */
-  notes: z.array(z.string()),
-});
-
-export type IssueRecord = z.infer<typeof IssueRecordSchema>;
-export type SummaryRecord = z.infer<typeof SummaryRecordSchema>;
+import type { IssueRecord, SessionRecord } from './record-schemas.js';
 
 const FIRST_ISSUES_KEPT = 20;
 

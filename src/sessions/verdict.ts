@@ -1,4 +1,4 @@
-import type { AttemptRecord, NetnsRecord, SessionRecord } from './session-record.js';
+import type { AttemptRecord, NetnsRecord, SessionRecord } from './record-schemas.js';
 
 /** What the rest of the trace says about an upstream: which source addresses it answered. */
 export interface UpstreamWitness {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../../src/cli/run-cli.js';
-import { SessionRecordSchema, SummaryRecordSchema } from '../../src/sessions/index.js';
+import { SessionRecordSchema, SummaryRecordSchema } from '../../src/sessions/record-schemas.js';
 import { repoPath } from '../support/repo-root.js';
 
 const MIXED = repoPath('fixtures/replay/dev-forward-mixed/dev-forward-mixed.strace');

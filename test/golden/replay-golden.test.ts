@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { SessionRecordSchema, SummaryRecordSchema } from '../../src/sessions/index.js';
+import { SessionRecordSchema, SummaryRecordSchema } from '../../src/sessions/record-schemas.js';
 import { formatNdjsonLine } from '../../src/sinks/ndjson.js';
 import { replayFixture, replayFixtures } from '../support/replay-fixtures.js';
 

@@ -14,9 +14,9 @@ function replayChunks(bytes: Buffer, cuts: number[]): { lines: string[]; output:
   const lines: string[] = [];
   let output = '';
   const pipeline = new ReplayPipeline({ session: (record) => (output += formatNdjsonLine(record)) });
-  const splitter = new LineSplitter((line) => {
-    lines.push(line);
-    pipeline.pushLine(line, 'trace', lines.length);
+  const splitter = new LineSplitter((buffer, start, end) => {
+    lines.push(buffer.toString('latin1', start, end));
+    pipeline.pushBytes(buffer, start, end, 'trace', lines.length);
   });
   let start = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {

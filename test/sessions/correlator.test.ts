@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SessionRecordSchema } from '../../src/sessions/index.js';
+import { SessionRecordSchema } from '../../src/sessions/record-schemas.js';
 import { sockaddr, straceString, withLength } from '../support/strace-text.js';
 import { dnsAnswer, dnsQuery, replayLines, TraceScript } from '../support/trace-script.js';
 

@@ -12,7 +12,9 @@ import { repoPath } from '../support/repo-root.js';
 
 async function collect(paths: string[]): Promise<{ lines: Array<[string, string, number, number | null]>; bytes: number; notes: string[] }> {
   const lines: Array<[string, string, number, number | null]> = [];
-  const { bytes, notes } = await feedTraceLines(paths.map(describeInput), (text, file, line, pid) => lines.push([text, file, line, pid]));
+  const { bytes, notes } = await feedTraceLines(paths.map(describeInput), (buffer, start, end, file, line, pid) =>
+    lines.push([buffer.toString('latin1', start, end), file, line, pid]),
+  );
   return { lines, bytes, notes };
 }
 

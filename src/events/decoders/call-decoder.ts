@@ -1,13 +1,16 @@
 import type { CompletedCall } from '../completed-call.js';
 import type { NetEvent } from '../net-event.js';
 import type { DecodeContext } from './decode-context.js';
+import type { FdFilter } from './fd-filter.js';
 
 /** Turns one syscall into the events sessions need. One decoder per syscall family, as strace itself does. */
 export interface CallDecoder {
   /**
-   * Cheap look at the first half of a line (`text` from the argument start): is the call worth joining and
-   * reading? Lets a replay skip reads of pipes and files without parsing them. Absent means always.
+   * Which first-argument fds the call matters for, judged before anything is parsed (from the fd's decoration
+   * or what the state knows): lets a replay skip reads of pipes and files, even from the line's bytes.
    */
-  wants?(text: string, argsStart: number, tid: number, context: DecodeContext): boolean;
+  fdFilter?: FdFilter;
+  /** A further cheap look at the first half of the line (`text` from the argument start); absent means yes. */
+  wants?(text: string, argsStart: number): boolean;
   decode(call: CompletedCall, context: DecodeContext): NetEvent[];
 }

@@ -4,6 +4,7 @@ import { readLeadingFd } from './leading-fd.js';
 
 /** close() frees the number even when it fails with EINTR; only EBADF means nothing was open. */
 const closeDecoder: CallDecoder = {
+  fdFilter: 'tracked-fd',
   decode(call) {
     const lead = readLeadingFd(call.args, 0);
     if (!lead || call.result.errno === 'EBADF') return [];

@@ -7,6 +7,7 @@ import { socketCallDecoders } from './socket-calls.js';
 
 export type { CallDecoder } from './call-decoder.js';
 export type { DecodeContext } from './decode-context.js';
+export { fdFilterAccepts, classifyDecoration, type FdFilter } from './fd-filter.js';
 
 /** Every syscall the sessions read, by name; any other call is skipped after its name is read. */
 export const callDecoders: ReadonlyMap<string, CallDecoder> = new Map(

@@ -2,8 +2,8 @@ import { fieldOf, integerOf, parseArgs, readSocketAddress, type ArgValue, type I
 import type { CompletedCall } from '../completed-call.js';
 import type { NetEvent, Payload } from '../net-event.js';
 import type { CallDecoder } from './call-decoder.js';
-import type { DecodeContext } from './decode-context.js';
-import { decorationIsInet, readLeadingFd, type LeadingFd } from './leading-fd.js';
+import { classifyDecoration } from './fd-filter.js';
+import { readLeadingFd } from './leading-fd.js';
 import { limitPayload, payloadOfIovecs, payloadOfString } from './payload.js';
 
 type Direction = 'send' | 'receive';
@@ -22,15 +22,6 @@ function inetPeer(value: ArgValue | undefined): InetAddress | null {
   return address && (address.family === 'inet' || address.family === 'inet6') ? address : null;
 }
 
-/** An fd worth reading: an inet socket, or an unknown fd whose call can name an inet peer. */
-function wantsFd(lead: LeadingFd | null, tid: number, context: DecodeContext, namesPeer: boolean): boolean {
-  if (!lead) return false;
-  const inet = decorationIsInet(lead.decoration);
-  if (inet !== null) return inet;
-  const kind = context.fdKind(tid, lead.fd);
-  return kind === 'unknown' ? namesPeer : kind === 'inet';
-}
-
 /** One message's bytes and peer, from a msghdr struct. */
 function readMsghdr(value: ArgValue | undefined): { payload: Payload | null; peer: InetAddress | null } {
   return { payload: payloadOfIovecs(fieldOf(value, 'msg_iov')), peer: inetPeer(fieldOf(value, 'msg_name')) };
@@ -39,7 +30,7 @@ function readMsghdr(value: ArgValue | undefined): { payload: Payload | null; pee
 function ioDecoder(shape: IoShape): CallDecoder {
   const namesPeer = shape.addressIndex !== null || shape.buffer.kind === 'msghdr';
   return {
-    wants: (text, start, tid, context) => wantsFd(readLeadingFd(text, start), tid, context, namesPeer),
+    fdFilter: namesPeer ? 'inet-socket-or-peer' : 'inet-socket',
     decode(call, context) {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
@@ -59,7 +50,7 @@ function ioDecoder(shape: IoShape): CallDecoder {
       // A failed send still shows the bytes it offered (the query that a firewall refused); a failed receive has none.
       if (errno !== null) payload = shape.direction === 'send' ? payload : null;
       else payload = limitPayload(payload, value);
-      if (peer === null && decorationIsInet(lead.decoration) !== true && context.fdKind(call.tid, lead.fd) !== 'inet') {
+      if (peer === null && classifyDecoration(lead.decoration) !== 'inet' && context.fdKind(call.tid, lead.fd) !== 'inet') {
         return []; // an unknown fd that named no internet peer: not a DNS socket we can follow
       }
       return [{ type: shape.direction, tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer, payload, errno }];
@@ -70,7 +61,7 @@ function ioDecoder(shape: IoShape): CallDecoder {
 /** recvmmsg/sendmmsg: one event per message in the vector (`[{msg_hdr={…}, msg_len=N}, …]`). */
 function multiMessageDecoder(direction: Direction): CallDecoder {
   return {
-    wants: (text, start, tid, context) => wantsFd(readLeadingFd(text, start), tid, context, true),
+    fdFilter: 'inet-socket-or-peer',
     decode(call: CompletedCall, context): NetEvent[] {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
@@ -81,7 +72,7 @@ function multiMessageDecoder(direction: Direction): CallDecoder {
       const events: NetEvent[] = [];
       for (const item of vector.items) {
         const { payload, peer } = readMsghdr(fieldOf(item, 'msg_hdr'));
-        if (peer === null && decorationIsInet(lead.decoration) !== true && context.fdKind(call.tid, lead.fd) !== 'inet') continue;
+        if (peer === null && classifyDecoration(lead.decoration) !== 'inet' && context.fdKind(call.tid, lead.fd) !== 'inet') continue;
         const length = integerOf(fieldOf(item, 'msg_len'));
         events.push({ type: direction, ...base, peer, payload: limitPayload(payload, length), errno: null });
       }

@@ -26,11 +26,3 @@ export function readLeadingFd(text: string, start: number): LeadingFd | null {
   }
   return { fd, decoration: null };
 }
-
-/** Whether a decoration says the fd is an IPv4/IPv6 socket (true), something else (false), or cannot tell (null). */
-export function decorationIsInet(decoration: FdDecoration | null): boolean | null {
-  if (decoration === null) return null;
-  if (decoration.kind !== 'socket') return false;
-  if (decoration.family === null) return null; // `socket:[N]` under -y: a socket of unknown family
-  return decoration.family === 'inet' || decoration.family === 'inet6';
-}

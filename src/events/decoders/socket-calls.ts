@@ -2,7 +2,7 @@ import { atomText, integerOf, outputOf, parseArgs, parseFdDecoration, readSocket
 import { errnoName } from '../errno-names.js';
 import type { NetEvent } from '../net-event.js';
 import type { CallDecoder } from './call-decoder.js';
-import { decorationIsInet, readLeadingFd } from './leading-fd.js';
+import { readLeadingFd } from './leading-fd.js';
 
 const FAMILY_BY_NAME: Readonly<Record<string, 'inet' | 'inet6'>> = { AF_INET: 'inet', AF_INET6: 'inet6' };
 /** `-X raw` prints families as numbers: AF_INET is 2 and AF_INET6 is 10 on Linux. */
@@ -16,14 +16,6 @@ function inetAddress(value: ArgValue | undefined): InetAddress | null {
   const address = readSocketAddress(outputOf(value));
   return address && (address.family === 'inet' || address.family === 'inet6') ? address : null;
 }
-
-/** Skips calls on fds already known not to be internet sockets. */
-const onPossiblyInetFd: CallDecoder['wants'] = (text, start, tid, context) => {
-  const lead = readLeadingFd(text, start);
-  if (!lead) return false;
-  const inet = decorationIsInet(lead.decoration);
-  return inet ?? context.fdKind(tid, lead.fd) !== 'other';
-};
 
 /** `SOCK_DGRAM|SOCK_CLOEXEC` → udp; numeric types (`-X raw`) use the low bits. */
 function protocolOf(type: string): 'udp' | 'tcp' | 'other' {
@@ -47,7 +39,7 @@ const socketDecoder: CallDecoder = {
 };
 
 const connectDecoder: CallDecoder = {
-  wants: onPossiblyInetFd,
+  fdFilter: 'maybe-inet-socket',
   decode(call) {
     const lead = readLeadingFd(call.args, 0);
     if (!lead) return [];
@@ -59,7 +51,7 @@ const connectDecoder: CallDecoder = {
 
 function addressDecoder(type: 'local-address' | 'peer-address'): CallDecoder {
   return {
-    wants: onPossiblyInetFd,
+    fdFilter: 'maybe-inet-socket',
     decode(call) {
       const lead = readLeadingFd(call.args, 0);
       if (!lead || call.result.errno !== null) return [];
@@ -71,7 +63,7 @@ function addressDecoder(type: 'local-address' | 'peer-address'): CallDecoder {
 }
 
 const acceptDecoder: CallDecoder = {
-  wants: onPossiblyInetFd,
+  fdFilter: 'maybe-inet-socket',
   decode(call) {
     const lead = readLeadingFd(call.args, 0);
     const { value, decoration } = call.result;
@@ -85,7 +77,8 @@ const acceptDecoder: CallDecoder = {
 
 /** `getsockopt(fd, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4])`: how a non-blocking TCP connect ended. */
 const socketErrorDecoder: CallDecoder = {
-  wants: (text, start, tid, context) => text.includes('SO_ERROR', start) && (onPossiblyInetFd(text, start, tid, context)),
+  fdFilter: 'maybe-inet-socket',
+  wants: (text, start) => text.includes('SO_ERROR', start),
   decode(call): NetEvent[] {
     const lead = readLeadingFd(call.args, 0);
     if (!lead || call.result.errno !== null) return [];

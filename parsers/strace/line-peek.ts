@@ -1,0 +1,216 @@
+import type { TraceStamp } from './record.js';
+
+/**
+ * What a glance at the bytes of an ordinary syscall line tells, without making a string of it: thread,
+ * stamp, and where the syscall name is. Filled in place by {@link peekLineBytes}.
+ *
+ * Most of a dockerd trace is futex, epoll_pwait, nanosleep and the like; replaying at hundreds of MB/s means
+ * recognising those from their bytes and never decoding them (performance.md C2).
+ */
+export class LinePeek {
+  pid: number | null = null;
+  clock: TraceStamp['clock'] | null = null;
+  seconds = 0;
+  nameStart = 0;
+  nameEnd = 0;
+  /** `<... NAME resumed>` rather than `NAME(`. */
+  resumed = false;
+  /** The line ends with ` <unfinished ...>`. */
+  unfinished = false;
+  /** For `NAME(` lines, the offset just after the parenthesis. */
+  argsStart = 0;
+  /** Filled by {@link peekLeadingFd}: the first argument as an fd, and what its decoration says. */
+  fd = -1;
+  fdDecoration: DecorationClass = null;
+}
+
+/** What an fd's `-y`/`-yy` decoration says, as far as filters care: an IPv4/IPv6 socket, a socket of unknown family
+ * (`socket:[N]` under -y), something else, or nothing printed (null). */
+export type DecorationClass = 'inet' | 'socket' | 'other' | null;
+
+const SPACE = 32;
+const DOT = 46;
+const COLON = 58;
+const RBRACKET = 93;
+const LPAREN = 40;
+/** A number of at least this size is a Unix time, below it an -r delta (as in prefix.ts). */
+const EPOCH_THRESHOLD = 1e8;
+const MAX_PID_DIGITS = 7;
+
+const UNFINISHED = Buffer.from(' <unfinished ...>', 'latin1');
+const RESUMED_OPEN = Buffer.from('<... ', 'latin1');
+const RESUMED_CLOSE = Buffer.from(' resumed>', 'latin1');
+const PID_OPEN = Buffer.from('[pid ', 'latin1');
+/** Endings of a `strace: Process N attached` message spliced into a line: such lines need the full reader. */
+const SPLICE_ENDINGS = ['attached', 'detached', ' threads'].map((ending) => Buffer.from(ending, 'latin1'));
+
+function isDigit(byte: number | undefined): boolean {
+  return byte !== undefined && byte >= 48 && byte <= 57;
+}
+
+function isNameByte(byte: number | undefined, first: boolean): boolean {
+  if (byte === undefined) return false;
+  const letter = (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || byte === 95;
+  return letter || (!first && byte >= 48 && byte <= 57);
+}
+
+function matchesAt(bytes: Uint8Array, at: number, end: number, pattern: Uint8Array): boolean {
+  if (at < 0 || at + pattern.length > end) return false;
+  for (let k = 0; k < pattern.length; k++) if (bytes[at + k] !== pattern[k]) return false;
+  return true;
+}
+
+function skipSpaces(bytes: Uint8Array, i: number, end: number): number {
+  while (i < end && bytes[i] === SPACE) i++;
+  return i;
+}
+
+/**
+ * Reads the common shapes of a syscall line from its bytes: an optional `N ` or `[pid N]` prefix, an optional
+ * stamp (-t, -tt, -ttt, -r), then `NAME(` or `<... NAME resumed>`. Returns false for anything else (comm,
+ * -n/-i fields, colours, signals, exits, diagnostics, spliced messages); those lines take the full reader,
+ * which agrees with this one wherever this one answers (a property test checks it).
+ */
+export function peekLineBytes(bytes: Uint8Array, start: number, end: number, peek: LinePeek): boolean {
+  for (const ending of SPLICE_ENDINGS) if (matchesAt(bytes, end - ending.length, end, ending)) return false;
+  let i = start;
+  peek.pid = null;
+  peek.clock = null;
+  if (matchesAt(bytes, i, end, PID_OPEN)) {
+    i = skipSpaces(bytes, i + PID_OPEN.length, end);
+    let pid = 0;
+    const digits = i;
+    while (isDigit(bytes[i]) && i < end) pid = pid * 10 + (bytes[i++]! - 48);
+    if (i === digits || bytes[i] !== RBRACKET) return false;
+    peek.pid = pid;
+    i = skipSpaces(bytes, i + 1, end);
+  } else if (isDigit(bytes[i])) {
+    let j = i;
+    let pid = 0;
+    while (j < end && isDigit(bytes[j])) pid = pid * 10 + (bytes[j++]! - 48);
+    if (bytes[j] === SPACE && j - i <= MAX_PID_DIGITS) {
+      peek.pid = pid;
+      i = skipSpaces(bytes, j, end);
+    }
+  }
+  i = skipSpaces(bytes, i, end);
+  if (isDigit(bytes[i])) {
+    i = readStamp(bytes, i, end, peek);
+    if (i < 0) return false;
+    i = skipSpaces(bytes, i, end);
+  }
+  peek.unfinished = matchesAt(bytes, end - UNFINISHED.length, end, UNFINISHED);
+  if (matchesAt(bytes, i, end, RESUMED_OPEN)) {
+    const nameStart = i + RESUMED_OPEN.length;
+    let j = nameStart;
+    while (j < end && isNameByte(bytes[j], j === nameStart)) j++;
+    if (j === nameStart || !matchesAt(bytes, j, end, RESUMED_CLOSE)) return false;
+    peek.resumed = true;
+    peek.nameStart = nameStart;
+    peek.nameEnd = j;
+    return true;
+  }
+  if (!isNameByte(bytes[i], true)) return false;
+  let j = i + 1;
+  while (j < end && isNameByte(bytes[j], false)) j++;
+  if (bytes[j] !== LPAREN) return false;
+  peek.resumed = false;
+  peek.nameStart = i;
+  peek.nameEnd = j;
+  peek.argsStart = j + 1;
+  return true;
+}
+
+/** Protocol names `-yy` prints for internet sockets (strace's socketutils.c), with or without `v6`. */
+const INET_PROTOCOLS = new Set(['UDP', 'TCP', 'UDPLITE', 'DCCP', 'SCTP', 'RAW', 'PING', 'L2TP/IP']);
+
+/**
+ * Reads the first argument of a peeked `NAME(` line as an fd (`61`, `61<UDP:[61676]>`, `fd=61` under -N) into
+ * `peek.fd` and `peek.fdDecoration`. Returns false when the first argument is not a plain fd.
+ */
+export function peekLeadingFd(bytes: Uint8Array, end: number, peek: LinePeek): boolean {
+  let i = peek.argsStart;
+  if (bytes[i] === 102 /* f */ && bytes[i + 1] === 100 /* d */ && bytes[i + 2] === 61 /* = */) i += 3;
+  let fd = 0;
+  const digits = i;
+  while (i < end && isDigit(bytes[i])) fd = fd * 10 + (bytes[i++]! - 48);
+  if (i === digits) return false;
+  peek.fd = fd;
+  if (bytes[i] !== 60 /* < */) {
+    peek.fdDecoration = null;
+    return true;
+  }
+  if (bytes[i + 1] === 47 /* / */ || bytes[i + 1] === 92 /* \ (-xx path) */) {
+    peek.fdDecoration = 'other';
+    return true;
+  }
+  let j = i + 1;
+  let token = '';
+  while (j < end && j - i <= 16 && bytes[j] !== 58 /* : */ && bytes[j] !== 62 /* > */) token += String.fromCharCode(bytes[j++]!);
+  if (bytes[j] !== 58) peek.fdDecoration = 'other';
+  else if (token === 'socket') peek.fdDecoration = 'socket';
+  else peek.fdDecoration = INET_PROTOCOLS.has(token.endsWith('v6') ? token.slice(0, -2) : token) ? 'inet' : 'other';
+  return true;
+}
+
+/** Reads a stamp at `i` into `peek`; returns the offset after it, or -1 when the token is not a plain stamp. */
+function readStamp(bytes: Uint8Array, i: number, end: number, peek: LinePeek): number {
+  let whole = 0;
+  let j = i;
+  while (j < end && isDigit(bytes[j])) whole = whole * 10 + (bytes[j++]! - 48);
+  let clock: TraceStamp['clock'] = 'epoch';
+  if (bytes[j] === COLON) {
+    if (j - i !== 2 || bytes[j + 3] !== COLON || !isDigit(bytes[j + 1]) || !isDigit(bytes[j + 2]) || !isDigit(bytes[j + 4]) || !isDigit(bytes[j + 5])) return -1;
+    const minutes = (bytes[j + 1]! - 48) * 10 + (bytes[j + 2]! - 48);
+    const seconds = (bytes[j + 4]! - 48) * 10 + (bytes[j + 5]! - 48);
+    whole = whole * 3600 + minutes * 60 + seconds;
+    j += 6;
+    clock = 'time-of-day';
+  }
+  let fraction = 0;
+  if (bytes[j] === DOT && isDigit(bytes[j + 1])) {
+    let scale = 1;
+    j++;
+    while (j < end && isDigit(bytes[j])) {
+      fraction = fraction * 10 + (bytes[j++]! - 48);
+      scale *= 10;
+    }
+    fraction /= scale;
+  }
+  if (bytes[j] !== SPACE) return -1;
+  const seconds = whole + fraction;
+  if (clock === 'epoch' && seconds < EPOCH_THRESHOLD) clock = 'relative';
+  peek.clock = clock;
+  peek.seconds = seconds;
+  return j;
+}
+
+/**
+ * Syscall names that can be looked up straight from line bytes: the replay asks whether the name in a
+ * {@link LinePeek} is one it reads, without making a string of it.
+ */
+export class SyscallNameSet {
+  private readonly byHash = new Map<number, Uint8Array[]>();
+
+  constructor(names: Iterable<string>) {
+    for (const name of names) {
+      const bytes = Buffer.from(name, 'latin1');
+      const hash = hashBytes(bytes, 0, bytes.length);
+      this.byHash.set(hash, [...(this.byHash.get(hash) ?? []), bytes]);
+    }
+  }
+
+  /** Whether bytes[start, end) spell one of the names. */
+  hasBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    const candidates = this.byHash.get(hashBytes(bytes, start, end));
+    if (!candidates) return false;
+    return candidates.some((name) => name.length === end - start && matchesAt(bytes, start, end, name));
+  }
+}
+
+function hashBytes(bytes: Uint8Array, start: number, end: number): number {
+  let hash = end - start;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]!) | 0;
+  return hash;
+}
+

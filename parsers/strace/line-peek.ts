@@ -72,7 +72,10 @@ function skipSpaces(bytes: Uint8Array, i: number, end: number): number {
  * which agrees with this one wherever this one answers (a property test checks it).
  */
 export function peekLineBytes(bytes: Uint8Array, start: number, end: number, peek: LinePeek): boolean {
-  for (const ending of SPLICE_ENDINGS) if (matchesAt(bytes, end - ending.length, end, ending)) return false;
+  const last = bytes[end - 1];
+  if (last === 100 /* d */ || last === 115 /* s */) {
+    for (const ending of SPLICE_ENDINGS) if (matchesAt(bytes, end - ending.length, end, ending)) return false;
+  }
   let i = start;
   peek.pid = null;
   peek.clock = null;
@@ -119,6 +122,17 @@ export function peekLineBytes(bytes: Uint8Array, start: number, end: number, pee
   peek.nameEnd = j;
   peek.argsStart = j + 1;
   return true;
+}
+
+/**
+ * Whether a syscall line's result is `= -1 ERRNO` for this errno (e.g. the EAGAIN of a non-blocking read,
+ * which makes up most reads of a DNS socket). Looks only at the end of the line, after the last string.
+ */
+export function resultErrnoIs(bytes: Buffer, start: number, end: number, errno: string): boolean {
+  const marker = ` = -1 ${errno} `;
+  const at = bytes.lastIndexOf(marker, end - marker.length, 'latin1');
+  if (at < start || at < end - 100) return false;
+  return bytes.indexOf(34 /* " */, at) < 0 || bytes.indexOf(34, at) >= end;
 }
 
 /** Protocol names `-yy` prints for internet sockets (strace's socketutils.c), with or without `v6`. */
@@ -186,25 +200,31 @@ function readStamp(bytes: Uint8Array, i: number, end: number, peek: LinePeek): n
 }
 
 /**
- * Syscall names that can be looked up straight from line bytes: the replay asks whether the name in a
- * {@link LinePeek} is one it reads, without making a string of it.
+ * A table keyed by syscall name that can be read straight from line bytes: the replay asks for the decoder of
+ * the name in a {@link LinePeek} without making a string of it.
  */
-export class SyscallNameSet {
-  private readonly byHash = new Map<number, Uint8Array[]>();
+export class SyscallNameTable<T> {
+  private readonly byHash = new Map<number, Array<{ name: Uint8Array; value: T }>>();
 
-  constructor(names: Iterable<string>) {
-    for (const name of names) {
-      const bytes = Buffer.from(name, 'latin1');
-      const hash = hashBytes(bytes, 0, bytes.length);
-      this.byHash.set(hash, [...(this.byHash.get(hash) ?? []), bytes]);
+  constructor(entries: Iterable<[string, T]>) {
+    for (const [text, value] of entries) {
+      const name = Buffer.from(text, 'latin1');
+      const hash = hashBytes(name, 0, name.length);
+      const bucket = this.byHash.get(hash) ?? [];
+      bucket.push({ name, value });
+      this.byHash.set(hash, bucket);
     }
   }
 
-  /** Whether bytes[start, end) spell one of the names. */
-  hasBytes(bytes: Uint8Array, start: number, end: number): boolean {
-    const candidates = this.byHash.get(hashBytes(bytes, start, end));
-    if (!candidates) return false;
-    return candidates.some((name) => name.length === end - start && matchesAt(bytes, start, end, name));
+  /** The value for the name spelled by bytes[start, end), if any. */
+  get(bytes: Uint8Array, start: number, end: number): T | undefined {
+    const bucket = this.byHash.get(hashBytes(bytes, start, end));
+    if (bucket === undefined) return undefined;
+    for (let k = 0; k < bucket.length; k++) {
+      const entry = bucket[k]!;
+      if (entry.name.length === end - start && matchesAt(bytes, start, end, entry.name)) return entry.value;
+    }
+    return undefined;
   }
 }
 

@@ -6,8 +6,9 @@ import {
   peekLeadingFd,
   peekLineBytes,
   peekSyscallName,
+  resultErrnoIs,
   PrefixScan,
-  SyscallNameSet,
+  SyscallNameTable,
   scanLinePrefix,
   SpliceRepair,
   type ParseIssue,
@@ -23,8 +24,11 @@ import { TraceClock } from './trace-clock.js';
 /** A call whose first half has been read: kept per thread until its `<... resumed>` line arrives. */
 interface PendingCall {
   name: string;
-  /** Argument text so far (`3, ` of `read(3,  <unfinished ...>`); null when the call is not wanted. */
-  head: string | null;
+  /**
+   * Argument text so far (`3, ` of `read(3,  <unfinished ...>`), still as bytes when it came through the byte
+   * path (decoded only if the call turns out to matter); null when the call is not wanted.
+   */
+  head: string | Buffer | null;
 }
 
 /** Receives what the reader finds. */
@@ -41,6 +45,9 @@ export interface ReaderCounts {
   events: number;
   unfinishedAtEnd: number;
 }
+
+/** Length of ` <unfinished ...>`. */
+const UNFINISHED_MARKER_LENGTH = 17;
 
 /** The pending entry of a call that is not read: its `<... resumed>` half is dropped silently. */
 const SKIPPED: PendingCall = { name: '', head: null };
@@ -64,8 +71,8 @@ export class StraceEventReader {
   /** Reused for every line: the prefix of lines that are skipped costs no allocation. */
   private readonly scan = new PrefixScan();
   private readonly peek = new LinePeek();
-  /** The calls with a decoder, looked up from line bytes. */
-  private readonly readers = new SyscallNameSet(callDecoders.keys());
+  /** The decoders by name, looked up from line bytes. */
+  private readonly decodersByName = new SyscallNameTable(callDecoders);
   private readonly readLogical = (logical: string): void => {
     const { file, line, pid } = this.position;
     const text = cleanStraceLine(logical);
@@ -111,17 +118,32 @@ export class StraceEventReader {
   /** Whether a peeked line can be skipped; does the bookkeeping a skipped line still needs. */
   private skipPeeked(bytes: Buffer, end: number, filePid: number | null): boolean {
     const peek = this.peek;
-    const read = this.readers.hasBytes(bytes, peek.nameStart, peek.nameEnd);
+    const decoder = this.decodersByName.get(bytes, peek.nameStart, peek.nameEnd);
     const tid = this.threadOf(peek.pid ?? filePid);
     if (peek.resumed) {
       const started = this.pending.get(tid);
-      if (started === undefined ? read : started.head !== null) return false;
-      if (started) this.pending.delete(tid);
-    } else if (read) {
-      const decoder = callDecoders.get(bytes.toString('latin1', peek.nameStart, peek.nameEnd))!;
+      if (started === undefined) {
+        if (decoder !== undefined) return false; // an orphan: the full reader reports it
+      } else if (started.head !== null) {
+        // A call worth reading, unless it ended with the errno that yields nothing (EAGAIN).
+        const quiet = callDecoders.get(started.name)?.quietErrno;
+        if (quiet === undefined || !resultErrnoIs(bytes, peek.nameStart, end, quiet)) return false;
+        this.pending.delete(tid);
+      } else {
+        this.pending.delete(tid);
+      }
+    } else if (decoder) {
       if (!decoder.fdFilter || decoder.wants || !peekLeadingFd(bytes, end, peek)) return false;
-      if (fdFilterAccepts(decoder.fdFilter, peek.fdDecoration, this.context.fdKind(tid, peek.fd))) return false;
-      if (peek.unfinished) this.pending.set(tid, SKIPPED);
+      const accepted = fdFilterAccepts(decoder.fdFilter, peek.fdDecoration, this.context.fdKind(tid, peek.fd));
+      if (accepted && peek.unfinished) {
+        // Keep the first half as bytes: most of these end in EAGAIN and are never decoded.
+        const name = bytes.toString('latin1', peek.nameStart, peek.nameEnd);
+        this.pending.set(tid, { name, head: Buffer.from(bytes.subarray(peek.argsStart, end - UNFINISHED_MARKER_LENGTH)) });
+      } else if (accepted) {
+        if (decoder.quietErrno === undefined || !resultErrnoIs(bytes, peek.argsStart, end, decoder.quietErrno)) return false;
+      } else if (peek.unfinished) {
+        this.pending.set(tid, SKIPPED);
+      }
     } else if (peek.unfinished && this.pending.size > 0) {
       this.pending.delete(tid);
     }
@@ -210,7 +232,8 @@ export class StraceEventReader {
       }
       this.pending.delete(tid);
       if (started.head === null) return;
-      const body = started.head + text.slice(record.bodyStart, record.bodyEnd);
+      const head = typeof started.head === 'string' ? started.head : started.head.toString('latin1');
+      const body = head + text.slice(record.bodyStart, record.bodyEnd);
       if (record.bodyEnd < text.length) {
         this.pending.set(tid, { name: started.name, head: body }); // split again; wait for the next half
         return;

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -85,5 +85,36 @@ export async function* inputChunks(input: TraceInput, notes: string[]): AsyncGen
     yield* isGzip ? gunzipped(all(), input.name, notes) : all();
   } catch (error) {
     throw Ns53Error.fromInputError(input.path, error);
+  }
+}
+
+/**
+ * Reads a plain (not gzip) file synchronously in 1 MiB chunks, reusing one buffer: a replay is CPU-bound, and
+ * waiting on the thread pool for each chunk left the main thread idle about 6% of the time. Returns null,
+ * having read nothing, when the input is standard input or gzip (those go through {@link inputChunks}).
+ */
+export function readPlainFileSync(input: TraceInput, onChunk: (chunk: Buffer) => void): number | null {
+  if (input.path === '-') return null;
+  let fd: number;
+  try {
+    fd = openSync(input.path, 'r');
+  } catch (error) {
+    throw Ns53Error.fromInputError(input.path, error);
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_SIZE);
+    let read = readSync(fd, buffer, 0, CHUNK_SIZE, null);
+    if (read >= 2 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1]) return null;
+    let bytes = 0;
+    while (read > 0) {
+      bytes += read;
+      onChunk(buffer.subarray(0, read));
+      read = readSync(fd, buffer, 0, CHUNK_SIZE, null);
+    }
+    return bytes;
+  } catch (error) {
+    throw Ns53Error.fromInputError(input.path, error);
+  } finally {
+    closeSync(fd);
   }
 }

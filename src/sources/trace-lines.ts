@@ -1,5 +1,5 @@
 import { PrefixScan, scanLinePrefix } from '../../parsers/strace/index.js';
-import { inputChunks, isFollowForksSet, type TraceInput } from './trace-input.js';
+import { inputChunks, isFollowForksSet, readPlainFileSync, type TraceInput } from './trace-input.js';
 import { LineSplitter } from './line-splitter.js';
 
 /** Receives lines in replay order, as byte ranges (valid during the call only). */
@@ -17,9 +17,13 @@ async function feedInOrder(inputs: TraceInput[], sink: TraceLineSink, notes: str
   for (const input of inputs) {
     let line = 0;
     const splitter = new LineSplitter((buffer, start, end) => sink(buffer, start, end, input.name, ++line, input.pid));
-    for await (const chunk of inputChunks(input, notes)) {
-      bytes += chunk.length;
-      splitter.push(chunk);
+    const plain = readPlainFileSync(input, (chunk) => splitter.push(chunk));
+    if (plain !== null) bytes += plain;
+    else {
+      for await (const chunk of inputChunks(input, notes)) {
+        bytes += chunk.length;
+        splitter.push(chunk);
+      }
     }
     splitter.end();
   }

@@ -40,7 +40,8 @@ const CASES: Array<[string[], Array<Partial<NetEvent> & Record<string, unknown>>
   [['getsockopt(7, SOL_SOCKET, SO_ERROR, [111], [4]) = 0'], [{ type: 'socket-error', fd: 7, errno: 'ECONNREFUSED' }]],
   [['getsockopt(7, SOL_SOCKET, SO_ERROR, [0], [4]) = 0'], [{ type: 'socket-error', fd: 7, errno: null }]],
   [['getsockopt(7, SOL_SOCKET, SO_RCVBUF, [212992], [4]) = 0'], []],
-  [['read(61<UDP:[61676]>, 0xc001047400, 512) = -1 EAGAIN (Resource temporarily unavailable)'], [{ type: 'receive', fd: 61, payload: null, errno: 'EAGAIN' }]],
+  // EAGAIN on a non-blocking read is "nothing yet": never an answer, and not even an event.
+  [['read(61<UDP:[61676]>, 0xc001047400, 512) = -1 EAGAIN (Resource temporarily unavailable)', 'recvmsg(40<UDP:[24811]>, {msg_namelen=112}, 0) = -1 EAGAIN (Resource temporarily unavailable)'], []],
   [['read(61<UDP:[61676]>, 0xc00053dc00, 512) = -1 ECONNREFUSED (Connection refused)'], [{ type: 'receive', fd: 61, errno: 'ECONNREFUSED' }]],
   [
     ['recvfrom(3, "ping", 256, 0, {sa_family=AF_INET, sin_port=htons(54961), sin_addr=inet_addr("127.0.0.1")}, [16]) = 4'],

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { StraceEventReader } from '../../src/events/strace-event-reader.js';
 import { eventsOf, readEvents, text } from '../support/read-events.js';
 
 const inet = (): 'inet' => 'inet';
@@ -98,4 +99,20 @@ test('-tt stamps wrap at midnight', () => {
   const { events } = readEvents(['23:59:59.900000 socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = 3', '00:00:00.100000 socket(AF_INET, SOCK_DGRAM, IPPROTO_IP) = 4']);
   const [a, b] = eventsOf(events, 'socket').map((e) => e.time!);
   assert.ok(Math.abs(b! - a! - 0.2) < 1e-6);
+});
+
+test('through the byte path, an unfinished read kept as bytes is decoded only if it does not end in EAGAIN', () => {
+  const events: string[] = [];
+  const reader = new StraceEventReader({ event: (e) => events.push(e.type), issue: () => undefined }, { fdKind: () => 'inet' });
+  const lines = [
+    '10 1700000001.000000 read(3<UDP:[9]>,  <unfinished ...>',
+    '10 1700000001.000100 <... read resumed>0xc000, 512) = -1 EAGAIN (Resource temporarily unavailable) <0.000010>',
+    '10 1700000001.000200 read(3<UDP:[9]>,  <unfinished ...>',
+    '10 1700000001.000300 <... read resumed>"x", 512) = 1 <0.000010>',
+  ];
+  lines.forEach((line, i) => {
+    const bytes = Buffer.from(line, 'latin1');
+    reader.pushBytes(bytes, 0, bytes.length, 't', i + 1);
+  });
+  assert.deepEqual(events, ['receive']);
 });

@@ -10,6 +10,11 @@ export interface CallDecoder {
    * or what the state knows): lets a replay skip reads of pipes and files, even from the line's bytes.
    */
   fdFilter?: FdFilter;
+  /**
+   * An errno with which the call yields nothing (EAGAIN on a non-blocking read): such lines are skipped
+   * unparsed, even from their bytes.
+   */
+  quietErrno?: string;
   /** A further cheap look at the first half of the line (`text` from the argument start); absent means yes. */
   wants?(text: string, argsStart: number): boolean;
   decode(call: CompletedCall, context: DecodeContext): NetEvent[];

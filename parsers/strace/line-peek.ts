@@ -136,7 +136,17 @@ export function resultErrnoIs(bytes: Buffer, start: number, end: number, errno: 
 }
 
 /** Protocol names `-yy` prints for internet sockets (strace's socketutils.c), with or without `v6`. */
-const INET_PROTOCOLS = new Set(['UDP', 'TCP', 'UDPLITE', 'DCCP', 'SCTP', 'RAW', 'PING', 'L2TP/IP']);
+const INET_PROTOCOLS = ['UDP', 'TCP', 'UDPLITE', 'DCCP', 'SCTP', 'RAW', 'PING', 'L2TP/IP'];
+const INET_TOKENS = INET_PROTOCOLS.flatMap((name) => [name, `${name}v6`]).map((name) => Buffer.from(name, 'latin1'));
+const SOCKET_TOKEN = Buffer.from('socket', 'latin1');
+
+function isInetToken(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let k = 0; k < INET_TOKENS.length; k++) {
+    const token = INET_TOKENS[k]!;
+    if (token.length === end - start && matchesAt(bytes, start, end, token)) return true;
+  }
+  return false;
+}
 
 /**
  * Reads the first argument of a peeked `NAME(` line as an fd (`61`, `61<UDP:[61676]>`, `fd=61` under -N) into
@@ -159,11 +169,10 @@ export function peekLeadingFd(bytes: Uint8Array, end: number, peek: LinePeek): b
     return true;
   }
   let j = i + 1;
-  let token = '';
-  while (j < end && j - i <= 16 && bytes[j] !== 58 /* : */ && bytes[j] !== 62 /* > */) token += String.fromCharCode(bytes[j++]!);
+  while (j < end && j - i <= 16 && bytes[j] !== 58 /* : */ && bytes[j] !== 62 /* > */) j++;
   if (bytes[j] !== 58) peek.fdDecoration = 'other';
-  else if (token === 'socket') peek.fdDecoration = 'socket';
-  else peek.fdDecoration = INET_PROTOCOLS.has(token.endsWith('v6') ? token.slice(0, -2) : token) ? 'inet' : 'other';
+  else if (matchesAt(bytes, i + 1, j, SOCKET_TOKEN) && j === i + 1 + SOCKET_TOKEN.length) peek.fdDecoration = 'socket';
+  else peek.fdDecoration = isInetToken(bytes, i + 1, j) ? 'inet' : 'other';
   return true;
 }
 

@@ -65,6 +65,9 @@ export class StraceEventReader {
   readonly counts: ReaderCounts = { lines: 0, syscalls: 0, decodedCalls: 0, events: 0, unfinishedAtEnd: 0 };
   private readonly pending = new Map<number, PendingCall>();
   private readonly repairs = new Map<string, SpliceRepair>();
+  /** The repair of the file read last: lines come in long runs from one file. */
+  private lastRepairFile: string | null = null;
+  private lastRepair: SpliceRepair | null = null;
   private readonly live = new Set<number>();
   /** Where the line being read came from; set before each physical line. */
   private position: { file: string; line: number; pid: number | null } = { file: '', line: 0, pid: null };
@@ -152,8 +155,11 @@ export class StraceEventReader {
   }
 
   private repairFor(file: string): SpliceRepair {
+    if (file === this.lastRepairFile && this.lastRepair) return this.lastRepair;
     let repair = this.repairs.get(file);
     if (!repair) this.repairs.set(file, (repair = new SpliceRepair()));
+    this.lastRepairFile = file;
+    this.lastRepair = repair;
     return repair;
   }
 

@@ -3,7 +3,7 @@ export { buildIssue } from './issue.js';
 export type { LinePrefix, StraceRecord, SyscallRecord, SyscallPhase, TraceStamp } from './record.js';
 export { parseLinePrefix, scanLinePrefix, stampOf, PrefixScan } from './prefix.js';
 export { parseStraceLine, parseScannedLine, peekSyscallName, cleanStraceLine } from './line.js';
-export { LinePeek, peekLineBytes, peekLeadingFd, resultErrnoIs, SyscallNameTable, type DecorationClass } from './line-peek.js';
+export { LinePeek, peekLineBytes, peekLeadingFd, peekSeconds, resultErrnoIs, SyscallNameTable, type DecorationClass } from './line-peek.js';
 export { parseSyscallBody, type SyscallBody, type SyscallResult } from './syscall-body.js';
 export { parseArgs, parseValueAt, fieldOf, outputOf, integerOf, atomText, type ArgValue, type ArgField } from './value.js';
 export { decodeCString, decodeCStringText, type DecodedString } from './c-string.js';

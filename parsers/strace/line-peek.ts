@@ -10,7 +10,10 @@ import type { TraceStamp } from './record.js';
 export class LinePeek {
   pid: number | null = null;
   clock: TraceStamp['clock'] | null = null;
-  seconds = 0;
+  /** Whole seconds of the stamp; the fraction is at [fractionStart, fractionEnd): see {@link peekSeconds}. */
+  wholeSeconds = 0;
+  fractionStart = 0;
+  fractionEnd = 0;
   nameStart = 0;
   nameEnd = 0;
   /** `<... NAME resumed>` rather than `NAME(`. */
@@ -190,22 +193,29 @@ function readStamp(bytes: Uint8Array, i: number, end: number, peek: LinePeek): n
     j += 6;
     clock = 'time-of-day';
   }
-  let fraction = 0;
+  // The fraction is only located here; peekSeconds() reads it for the few lines whose time is needed.
+  peek.fractionStart = peek.fractionEnd = j;
   if (bytes[j] === DOT && isDigit(bytes[j + 1])) {
-    let scale = 1;
-    j++;
-    while (j < end && isDigit(bytes[j])) {
-      fraction = fraction * 10 + (bytes[j++]! - 48);
-      scale *= 10;
-    }
-    fraction /= scale;
+    peek.fractionStart = ++j;
+    while (j < end && isDigit(bytes[j])) j++;
+    peek.fractionEnd = j;
   }
   if (bytes[j] !== SPACE) return -1;
-  const seconds = whole + fraction;
-  if (clock === 'epoch' && seconds < EPOCH_THRESHOLD) clock = 'relative';
+  if (clock === 'epoch' && whole < EPOCH_THRESHOLD) clock = 'relative';
   peek.clock = clock;
-  peek.seconds = seconds;
+  peek.wholeSeconds = whole;
   return j;
+}
+
+/** The stamp of a peeked line in seconds (meaningful when `peek.clock` is not null). */
+export function peekSeconds(bytes: Uint8Array, peek: LinePeek): number {
+  let fraction = 0;
+  let scale = 1;
+  for (let j = peek.fractionStart; j < peek.fractionEnd; j++) {
+    fraction = fraction * 10 + (bytes[j]! - 48);
+    scale *= 10;
+  }
+  return peek.wholeSeconds + fraction / scale;
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   LinePeek,
   peekLeadingFd,
   peekLineBytes,
+  peekSeconds,
   peekSyscallName,
   resultErrnoIs,
   PrefixScan,
@@ -150,7 +151,9 @@ export class StraceEventReader {
     } else if (peek.unfinished && this.pending.size > 0) {
       this.pending.delete(tid);
     }
-    this.clock.read(peek.clock, peek.seconds);
+    // Only -r deltas must all be summed (and the first stamp tells the clock); otherwise a skipped line's time
+    // is not needed.
+    if (peek.clock === 'relative' || this.clock.kind === null) this.clock.read(peek.clock, peekSeconds(bytes, peek));
     return true;
   }
 

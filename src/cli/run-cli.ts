@@ -3,6 +3,7 @@ import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
 import type { SummaryRecord } from '../sessions/index.js';
 import { formatNdjsonLine } from '../sinks/ndjson.js';
+import { printable } from '../sinks/printable.js';
 import { formatSessionRows, formatTableHeader, formatTableSummary } from '../sinks/table.js';
 
 /** Where the CLI writes; injected so tests can run it in-process. */
@@ -24,7 +25,7 @@ function reportIssues(summary: SummaryRecord, io: CliIo): void {
   const codes = Object.entries(byCode).map(([code, count]) => `${code} ${count}`).join(', ');
   io.stderr(`ns53: ${total} line${total === 1 ? '' : 's'} could not be read (${codes}); they were skipped:\n`);
   for (const issue of first.slice(0, ISSUES_SHOWN)) {
-    io.stderr(`  ${issue.file}:${issue.line}:${issue.column}: ${issue.code}: ${issue.message}\n    ${JSON.stringify(issue.excerpt)}\n`);
+    io.stderr(`  ${issue.file}:${issue.line}:${issue.column}: ${issue.code}: ${issue.message}\n    ${printable(issue.excerpt)}\n`);
   }
   if (total > ISSUES_SHOWN) io.stderr(`  … see "parseIssues" in the summary (--format ndjson) for more\n`);
 }

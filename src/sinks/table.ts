@@ -1,4 +1,5 @@
 import type { AttemptRecord, SessionRecord, SummaryRecord } from '../sessions/index.js';
+import { printable } from './printable.js';
 
 /** Column titles and widths of the plain table: one row per attempt, as in the NDJSON. */
 const COLUMNS = [
@@ -12,10 +13,6 @@ const COLUMNS = [
   { title: 'LATENCY', width: 10 },
 ] as const;
 
-/** Keeps control characters and escape sequences from DNS names out of the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 function cell(text: string, width: number): string {
   const clean = printable(text);

@@ -120,7 +120,7 @@ export class SessionCorrelator {
       this.socketTrails.get(socket.id)?.push(this.trailEntry(resolved));
       return;
     }
-    const attempt = this.openAttempt(socket, resolved) ?? this.newAttempt(socket, resolved);
+    const attempt = this.openAttempt(socket) ?? this.newAttempt(socket, resolved);
     attempt.upstream = event.address;
     attempt.startTime ??= event.time;
     this.addToTrail(attempt, this.trailEntry(resolved));
@@ -138,7 +138,7 @@ export class SessionCorrelator {
       // A query sent again on the same socket (after EAGAIN, or a retransmission) belongs to the same attempt.
       const question = questionOf(message);
       const attempt =
-        this.openAttempt(socket, resolved, (a) => a.query === null || sameQuestion(questionOf(a.query), question)) ??
+        this.openAttempt(socket, (a) => a.query === null || sameQuestion(questionOf(a.query), question)) ??
         this.newAttempt(socket, resolved);
       this.addToTrail(attempt, this.trailEntry(resolved));
       if (attempt.query !== null) continue;
@@ -224,7 +224,7 @@ export class SessionCorrelator {
   }
 
   /** The socket's newest attempt that has no outcome yet (and passes `filter`). */
-  private openAttempt(socket: SocketState, _resolved: ResolvedEvent, filter: (a: Attempt) => boolean = () => true): Attempt | null {
+  private openAttempt(socket: SocketState, filter: (a: Attempt) => boolean = () => true): Attempt | null {
     const attempts = this.attemptsBySocket.get(socket.id);
     if (!attempts) return null;
     for (let i = attempts.length - 1; i >= 0; i--) {
@@ -247,8 +247,8 @@ export class SessionCorrelator {
     if (outcome === null) return;
     const attempts = this.attemptsBySocket.get(socket.id);
     const attempt = needsQuery
-      ? attempts?.find((a) => a.outcome === null && a.query !== null) ?? this.openAttempt(socket, resolved)
-      : this.openAttempt(socket, resolved);
+      ? attempts?.find((a) => a.outcome === null && a.query !== null) ?? this.openAttempt(socket)
+      : this.openAttempt(socket);
     if (!attempt) return;
     this.addToTrail(attempt, this.trailEntry(resolved));
     this.settle(attempt, outcome, { errno, answer: null }, resolved);

@@ -99,7 +99,7 @@ export const SummaryRecordSchema = z.object({
     /** The first few, to show where to look. */
     first: z.array(IssueRecordSchema),
   }),
-  /** Calls still `<unfinished ...>` when the trace ended. */
+  /** Calls ns53 reads (socket, I/O, namespace calls) still `<unfinished ...>` when the trace ended. */
   unfinishedCalls: z.number().int(),
   sessions: z.number().int(),
   attempts: z.number().int(),

@@ -240,10 +240,10 @@ export class NetState {
     }
     const decorated = decoration?.kind === 'socket' ? decoration : null;
     const family = decorated?.family ?? peer?.family ?? null;
-    if (family !== 'inet' && family !== 'inet6' && !(decorated && decorated.family === null && peer)) return null;
+    if (family !== 'inet' && family !== 'inet6') return null;
     const socket: SocketState = {
       id: this.nextSocketId++,
-      family: family === 'inet' || family === 'inet6' ? family : null,
+      family,
       protocol: decorated?.protocol ?? null,
       netns: this.namespaces.unknown('the socket was opened before the trace started'),
       createdBy: null,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
@@ -5,6 +6,12 @@ import type { SummaryRecord } from '../sessions/index.js';
 import { formatNdjsonLine } from '../sinks/ndjson.js';
 import { printable } from '../sinks/printable.js';
 import { formatSessionRows, formatTableHeader, formatTableSummary } from '../sinks/table.js';
+
+/** The version in package.json (two levels above dist/src/cli). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
 
 /** Where the CLI writes; injected so tests can run it in-process. */
 export interface CliIo {
@@ -58,6 +65,7 @@ function buildProgram(io: CliIo): Command {
   const program = new Command()
     .name('ns53')
     .description('Which network namespace did that DNS query really leave from, and what happened to it?')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError('(run "ns53 --help" for usage)');

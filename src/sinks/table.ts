@@ -80,6 +80,12 @@ export function formatSessionRows(record: SessionRecord): string[] {
   return lines;
 }
 
+/** `trace.strace`, `standard input`, or `13 files (trace.27520 … trace.29321)` for an -ff set. */
+function describeInputs(inputs: string[]): string {
+  const names = inputs.map((input) => (input === '-' ? 'standard input' : input));
+  return names.length > 3 ? `${names.length} files (${names[0]} … ${names.at(-1)})` : names.join(', ');
+}
+
 /** A few closing lines: what was read, what was found, and where parse issues are. */
 export function formatTableSummary(summary: SummaryRecord): string[] {
   const outcomes = Object.entries(summary.outcomes)
@@ -91,7 +97,7 @@ export function formatTableSummary(summary: SummaryRecord): string[] {
     .join(', ');
   const lines = [
     `${summary.sessions} sessions, ${summary.attempts} upstream attempts${outcomes ? `: ${outcomes}` : ''}${rcodes ? ` (rcodes: ${rcodes})` : ''}`,
-    `read ${summary.lines} lines (${summary.bytes} bytes) from ${summary.inputs.join(', ')}; ${summary.parseIssues.total} parse issue${summary.parseIssues.total === 1 ? '' : 's'}`,
+    `read ${summary.lines} lines (${summary.bytes} bytes) from ${describeInputs(summary.inputs)}; ${summary.parseIssues.total} parse issue${summary.parseIssues.total === 1 ? '' : 's'}`,
   ];
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return lines;

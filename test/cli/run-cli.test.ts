@@ -65,3 +65,9 @@ test('the installed binary reads standard input and survives a closed pipe', () 
   assert.equal(headClosed.status, 0);
   assert.equal(headClosed.stderr.toString(), '');
 });
+
+test('--version prints the package version', async () => {
+  const { code, stdout } = await run(['--version']);
+  assert.equal(code, 0);
+  assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
+});

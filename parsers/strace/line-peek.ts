@@ -51,8 +51,7 @@ function isDigit(byte: number | undefined): boolean {
   return byte !== undefined && byte >= 48 && byte <= 57;
 }
 
-function isNameByte(byte: number | undefined, first: boolean): boolean {
-  if (byte === undefined) return false;
+function isNameByte(byte: number, first: boolean): boolean {
   const letter = (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || byte === 95;
   return letter || (!first && byte >= 48 && byte <= 57);
 }
@@ -64,7 +63,7 @@ function matchesAt(bytes: Uint8Array, at: number, end: number, pattern: Uint8Arr
 }
 
 function skipSpaces(bytes: Uint8Array, i: number, end: number): number {
-  while (i < end && bytes[i] === SPACE) i++;
+  while (i < end && bytes[i]! === SPACE) i++;
   return i;
 }
 
@@ -75,51 +74,66 @@ function skipSpaces(bytes: Uint8Array, i: number, end: number): number {
  * which agrees with this one wherever this one answers (a property test checks it).
  */
 export function peekLineBytes(bytes: Uint8Array, start: number, end: number, peek: LinePeek): boolean {
-  const last = bytes[end - 1];
+  if (end - start < 3) return false;
+  const last = bytes[end - 1]!;
   if (last === 100 /* d */ || last === 115 /* s */) {
     for (const ending of SPLICE_ENDINGS) if (matchesAt(bytes, end - ending.length, end, ending)) return false;
   }
   let i = start;
   peek.pid = null;
   peek.clock = null;
-  if (matchesAt(bytes, i, end, PID_OPEN)) {
+  let byte = bytes[i]!;
+  if (byte === 91 /* [ */) {
+    if (!matchesAt(bytes, i, end, PID_OPEN)) return false;
     i = skipSpaces(bytes, i + PID_OPEN.length, end);
     let pid = 0;
     const digits = i;
-    while (isDigit(bytes[i]) && i < end) pid = pid * 10 + (bytes[i++]! - 48);
-    if (i === digits || bytes[i] !== RBRACKET) return false;
+    while (i < end && (byte = bytes[i]!) >= 48 && byte <= 57) {
+      pid = pid * 10 + (byte - 48);
+      i++;
+    }
+    if (i === digits || i >= end || bytes[i] !== RBRACKET) return false;
     peek.pid = pid;
     i = skipSpaces(bytes, i + 1, end);
-  } else if (isDigit(bytes[i])) {
+  } else if (byte >= 48 && byte <= 57) {
     let j = i;
     let pid = 0;
-    while (j < end && isDigit(bytes[j])) pid = pid * 10 + (bytes[j++]! - 48);
-    if (bytes[j] === SPACE && j - i <= MAX_PID_DIGITS) {
+    while (j < end && (byte = bytes[j]!) >= 48 && byte <= 57) {
+      pid = pid * 10 + (byte - 48);
+      j++;
+    }
+    if (j < end && bytes[j] === SPACE && j - i <= MAX_PID_DIGITS) {
       peek.pid = pid;
       i = skipSpaces(bytes, j, end);
     }
   }
   i = skipSpaces(bytes, i, end);
-  if (isDigit(bytes[i])) {
+  if (i >= end) return false;
+  byte = bytes[i]!;
+  if (byte >= 48 && byte <= 57) {
     i = readStamp(bytes, i, end, peek);
     if (i < 0) return false;
     i = skipSpaces(bytes, i, end);
+    if (i >= end) return false;
+    byte = bytes[i]!;
   }
-  peek.unfinished = matchesAt(bytes, end - UNFINISHED.length, end, UNFINISHED);
-  if (matchesAt(bytes, i, end, RESUMED_OPEN)) {
+  // ` <unfinished ...>` ends in `...>`; a -T duration ends in a digit and `>`.
+  peek.unfinished = last === 62 && bytes[end - 2] === DOT && matchesAt(bytes, end - UNFINISHED.length, end, UNFINISHED);
+  if (byte === 60 /* < */) {
+    if (!matchesAt(bytes, i, end, RESUMED_OPEN)) return false;
     const nameStart = i + RESUMED_OPEN.length;
     let j = nameStart;
-    while (j < end && isNameByte(bytes[j], j === nameStart)) j++;
+    while (j < end && isNameByte(bytes[j]!, j === nameStart)) j++;
     if (j === nameStart || !matchesAt(bytes, j, end, RESUMED_CLOSE)) return false;
     peek.resumed = true;
     peek.nameStart = nameStart;
     peek.nameEnd = j;
     return true;
   }
-  if (!isNameByte(bytes[i], true)) return false;
+  if (!isNameByte(byte, true)) return false;
   let j = i + 1;
-  while (j < end && isNameByte(bytes[j], false)) j++;
-  if (bytes[j] !== LPAREN) return false;
+  while (j < end && isNameByte(bytes[j]!, false)) j++;
+  if (j >= end || bytes[j] !== LPAREN) return false;
   peek.resumed = false;
   peek.nameStart = i;
   peek.nameEnd = j;

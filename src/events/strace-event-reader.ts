@@ -53,6 +53,18 @@ const UNFINISHED_MARKER_LENGTH = 17;
 /** The pending entry of a call that is not read: its `<... resumed>` half is dropped silently. */
 const SKIPPED: PendingCall = { name: '', head: null };
 
+/** Whether bytes[from, end) contain `literal` (ASCII); the search stops at the end of the line. */
+function mentions(bytes: Buffer, from: number, end: number, literal: string): boolean {
+  const first = literal.charCodeAt(0);
+  for (let i = from; i + literal.length <= end; i++) {
+    if (bytes[i] !== first) continue;
+    let k = 1;
+    while (k < literal.length && bytes[i + k] === literal.charCodeAt(k)) k++;
+    if (k === literal.length) return true;
+  }
+  return false;
+}
+
 /** Thread id used for lines that carry no pid while no single tracee can be named (e.g. a trace without -f). */
 export const UNNAMED_TID = 0;
 
@@ -137,8 +149,15 @@ export class StraceEventReader {
         this.pending.delete(tid);
       }
     } else if (decoder) {
-      if (!decoder.fdFilter || decoder.wants || !peekLeadingFd(bytes, end, peek)) return false;
-      const accepted = fdFilterAccepts(decoder.fdFilter, peek.fdDecoration, this.context.fdKind(tid, peek.fd));
+      // Decide from the bytes whether the call matters; without a cheap test, read it.
+      let accepted = true;
+      if (decoder.mustMention !== undefined) accepted = decoder.mustMention.some((literal) => mentions(bytes, peek.argsStart, end, literal));
+      if (accepted && decoder.fdFilter) {
+        if (!peekLeadingFd(bytes, end, peek)) return false;
+        accepted = fdFilterAccepts(decoder.fdFilter, peek.fdDecoration, this.context.fdKind(tid, peek.fd));
+      } else if (accepted) {
+        return false;
+      }
       if (accepted && peek.unfinished) {
         // Keep the first half as bytes: most of these end in EAGAIN and are never decoded.
         const name = bytes.toString('latin1', peek.nameStart, peek.nameEnd);
@@ -270,7 +289,7 @@ export class StraceEventReader {
       const lead = readLeadingFd(text, argsStart);
       if (!lead || !fdFilterAccepts(decoder.fdFilter, classifyDecoration(lead.decoration), this.context.fdKind(tid, lead.fd))) return false;
     }
-    return !decoder.wants || decoder.wants(text, argsStart);
+    return decoder.mustMention === undefined || decoder.mustMention.some((literal) => text.includes(literal, argsStart));
   }
 
   /**

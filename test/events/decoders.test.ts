@@ -13,6 +13,10 @@ const CASES: Array<[string[], Array<Partial<NetEvent> & Record<string, unknown>>
   [['openat(AT_FDCWD</>, "/var/run/docker/netns/6d527838845f", O_RDONLY|O_CLOEXEC) = 59</var/run/docker/netns/6d527838845f>'], [{ type: 'fd-open', fd: 59, path: '/var/run/docker/netns/6d527838845f' }]],
   [['open("/run/netns/lab", O_RDONLY) = 7'], [{ type: 'fd-open', fd: 7, path: '/run/netns/lab' }]],
   [['openat(AT_FDCWD, "/nope", O_RDONLY) = -1 ENOENT (No such file or directory)'], []],
+  // Files that cannot be network namespaces are not followed (most of dockerd's opens).
+  [['openat(AT_FDCWD</>, "/etc/hosts", O_RDONLY|O_CLOEXEC) = 5</etc/hosts>'], []],
+  [['openat(AT_FDCWD, "/proc/1/fd/7", O_RDONLY) = 4<net:[4026531833]>'], [{ type: 'fd-open', fd: 4, path: '/proc/1/fd/7' }]],
+  [['openat(AT_FDCWD, "/proc/self/task/7/ns/net", O_RDONLY|O_CLOEXEC) = 9'], [{ type: 'fd-open', fd: 9 }]],
   [['socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 61<UDP:[61676]>'], [{ type: 'socket', fd: 61, family: 'inet', protocol: 'udp' }]],
   [['socket(AF_INET6, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 5'], [{ type: 'socket', fd: 5, family: 'inet6', protocol: 'tcp' }]],
   [['socket(AF_UNIX, SOCK_STREAM|SOCK_CLOEXEC, 0) = 5'], [{ type: 'socket', fd: 5, family: 'other', protocol: 'other' }]],

@@ -15,7 +15,7 @@ export interface CallDecoder {
    * unparsed, even from their bytes.
    */
   quietErrno?: string;
-  /** A further cheap look at the first half of the line (`text` from the argument start); absent means yes. */
-  wants?(text: string, argsStart: number): boolean;
+  /** Texts of which the first half of the line must contain one for the call to matter (`F_DUPFD` for fcntl). */
+  mustMention?: readonly string[];
   decode(call: CompletedCall, context: DecodeContext): NetEvent[];
 }

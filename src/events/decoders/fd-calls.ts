@@ -34,7 +34,7 @@ const dupDecoder: CallDecoder = {
 };
 
 const fcntlDecoder: CallDecoder = {
-  wants: (text, start) => text.includes('F_DUPFD', start),
+  mustMention: ['F_DUPFD'],
   decode(call) {
     const command = atomText(parseArgs(call.args)[1]) ?? '';
     return command.includes('F_DUPFD') ? dupDecoder.decode(call, { fdKind: () => 'unknown' }) : [];

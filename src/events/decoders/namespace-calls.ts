@@ -38,9 +38,14 @@ function pathOf(value: ArgValue | undefined): string | null {
   return value?.kind === 'string' ? decodeCStringText(value.text, value.start) : null;
 }
 
-/** open/openat: remembered so that an undecorated `setns(38, CLONE_NEWNET)` can be traced to its path. */
+/**
+ * open/openat of what can be a network namespace: remembered so that an undecorated `setns(38, CLONE_NEWNET)`
+ * can be traced to its path. Namespace files are `…/netns/…` bind mounts (Docker, ip netns, CNI) or
+ * `/proc/…/ns/net`, or show as `net:[…]` under -y; other files (most of dockerd's opens) are not followed.
+ */
 function openDecoder(pathIndex: number): CallDecoder {
   return {
+    mustMention: ['ns', 'net:['],
     decode(call) {
       const { value, decoration } = call.result;
       if (value === null || value < 0) return [];

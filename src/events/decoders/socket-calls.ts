@@ -78,7 +78,7 @@ const acceptDecoder: CallDecoder = {
 /** `getsockopt(fd, SOL_SOCKET, SO_ERROR, [ECONNREFUSED], [4])`: how a non-blocking TCP connect ended. */
 const socketErrorDecoder: CallDecoder = {
   fdFilter: 'maybe-inet-socket',
-  wants: (text, start) => text.includes('SO_ERROR', start),
+  mustMention: ['SO_ERROR'],
   decode(call): NetEvent[] {
     const lead = readLeadingFd(call.args, 0);
     if (!lead || call.result.errno !== null) return [];

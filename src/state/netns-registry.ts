@@ -44,24 +44,23 @@ export class NetnsRegistry {
 
   /**
    * Records that `netns` has `inode`. When another object already stands for that inode, the two are the
-   * same namespace: the known one is returned, carrying the path and host facts of both.
+   * same namespace: the known one is returned with the path of both, unless `netns` is the host's, which is
+   * kept (threads refer to it) while the known one learns it is the host.
    */
   learnInode(netns: Netns, inode: number): Netns {
     const known = this.byInode.get(inode);
-    if (known && known !== netns) {
-      known.path ??= netns.path;
-      known.host ||= netns.host;
-      if (netns.path !== null) this.byPath.set(netns.path, known);
-      return netns.host ? this.adoptAsHost(known, netns) : known;
+    if (!known || known === netns) {
+      netns.inode = inode;
+      this.byInode.set(inode, netns);
+      return netns;
     }
-    netns.inode = inode;
-    this.byInode.set(inode, netns);
-    return netns;
-  }
-
-  private adoptAsHost(known: Netns, host: Netns): Netns {
-    host.inode = known.inode;
+    // Two objects for one namespace: the registered one learns what the other knew.
+    known.path ??= netns.path;
+    if (netns.path !== null) this.byPath.set(netns.path, known);
+    if (!netns.host) return known;
+    // The host object stays the one threads refer to; the other learns that it is the host too.
     known.host = true;
-    return host;
+    netns.inode = inode;
+    return netns;
   }
 }

@@ -76,7 +76,7 @@ function buildProgram(io: CliIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .addHelpText(
       'after',
-      '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -p "$(pidof dockerd)" -o - 2>/dev/null | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
+      '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
     )
     .action(async (paths: string[], options: { format: Format }) => replayCommand(paths, options.format, io));
   return program;

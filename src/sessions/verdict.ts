@@ -83,11 +83,12 @@ function describeOutcome(attempt: AttemptRecord, witness: UpstreamWitness): stri
   }
 }
 
-function describeAttempt(attempt: AttemptRecord, witness: UpstreamWitness): string {
+/** `verb` is `forwarded` when a client's query is behind the attempt, else `sent` (the query starts there). */
+function describeAttempt(attempt: AttemptRecord, witness: UpstreamWitness, verb: 'forwarded' | 'sent'): string {
   const source = attempt.source ? ` as ${attempt.source}` : '';
   const to = attempt.upstream ? ` to ${attempt.upstream}` : '';
   const proto = attempt.proto === 'tcp' ? ' over TCP' : '';
-  return `forwarded from ${describeNetns(attempt.netns)}${source}${to}${proto}; ${describeOutcome(attempt, witness)}`;
+  return `${verb} from ${describeNetns(attempt.netns)}${source}${to}${proto}; ${describeOutcome(attempt, witness)}`;
 }
 
 /** The attempt that decided the session: the first usable answer, else the last try. */
@@ -116,7 +117,7 @@ export function buildVerdict(session: Omit<SessionRecord, 'verdict'>, witness: U
   const decisive = decisiveAttempt(attempts)!;
   const parts: string[] = [];
   if (attempts.length > 1) parts.push(`${attempts.length} attempts (${attempts.map(shortOutcome).join(', ')})`);
-  parts.push(describeAttempt(decisive, witness));
+  parts.push(describeAttempt(decisive, witness, client ? 'forwarded' : 'sent'));
   if (!client) parts.push('the client side is not in the trace');
   else if (!(reply && decisive.outcome === 'answer' && SUCCESS_RCODES.has(reply.rcode) && reply.rcode === decisive.rcode)) parts.push(replied);
   return parts.join('; ');

@@ -80,6 +80,10 @@ export function formatSessionRows(record: SessionRecord): string[] {
   return lines;
 }
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** `trace.strace`, `standard input`, or `13 files (trace.27520 … trace.29321)` for an -ff set. */
 function describeInputs(inputs: string[]): string {
   const names = inputs.map((input) => (input === '-' ? 'standard input' : input));
@@ -96,8 +100,8 @@ export function formatTableSummary(summary: SummaryRecord): string[] {
     .map(([rcode, count]) => `${rcode} ${count}`)
     .join(', ');
   const lines = [
-    `${summary.sessions} sessions, ${summary.attempts} upstream attempts${outcomes ? `: ${outcomes}` : ''}${rcodes ? ` (rcodes: ${rcodes})` : ''}`,
-    `read ${summary.lines} lines (${summary.bytes} bytes) from ${describeInputs(summary.inputs)}; ${summary.parseIssues.total} parse issue${summary.parseIssues.total === 1 ? '' : 's'}`,
+    `${count(summary.sessions, 'session')}, ${count(summary.attempts, 'upstream attempt')}${outcomes ? `: ${outcomes}` : ''}${rcodes ? ` (rcodes: ${rcodes})` : ''}`,
+    `read ${count(summary.lines, 'line')} (${summary.bytes} bytes) from ${describeInputs(summary.inputs)}; ${count(summary.parseIssues.total, 'parse issue')}`,
   ];
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return lines;

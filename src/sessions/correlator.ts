@@ -32,7 +32,6 @@ const FAILOVER_RCODES = new Set(['SERVFAIL', 'REFUSED']);
  */
 export class SessionCorrelator {
   private readonly options: CorrelatorOptions;
-  private sequence = 0;
   private now: number | null = null;
   private lastSweep: number | null = null;
   private nextSessionId = 1;
@@ -56,13 +55,15 @@ export class SessionCorrelator {
 
   /** Takes the next event, in trace order. */
   push(resolved: ResolvedEvent): void {
-    this.sequence++;
     const { event } = resolved;
     if (event.time !== null && (this.now === null || event.time > this.now)) this.now = event.time;
     switch (event.type) {
       case 'netns-enter':
       case 'netns-unshare':
         this.lastNetnsEntry.set(event.tid, this.trailEntry(resolved));
+        break;
+      case 'thread-exit':
+        this.lastNetnsEntry.delete(event.tid);
         break;
       case 'socket':
         if (resolved.socket && resolved.socket.family !== 'other') {
@@ -204,7 +205,6 @@ export class SessionCorrelator {
       socket,
       tid: socket.createdBy ?? resolved.event.tid,
       proto: socket.protocol === 'tcp' ? 'tcp' : 'udp',
-      source: null,
       upstream: null,
       query: null,
       queryTime: null,
@@ -310,9 +310,7 @@ export class SessionCorrelator {
       attempts: [],
       reply: null,
       startTime: resolved.event.time,
-      startSequence: this.sequence,
       lastActivity: resolved.event.time,
-      lastSequence: this.sequence,
       trail: [],
       finished: false,
     };
@@ -377,7 +375,6 @@ export class SessionCorrelator {
 
   private touch(session: Session): void {
     session.lastActivity = this.now;
-    session.lastSequence = this.sequence;
   }
 
   /** Marks sessions that can no longer change, then emits finished ones from the head of the queue. */

@@ -23,8 +23,6 @@ export interface Attempt {
   /** The thread that created the socket (or, for a socket from before the trace, that sent the query). */
   tid: number;
   proto: 'udp' | 'tcp';
-  /** Local address from getsockname (or the decoration): for the container path, the container's IP. */
-  source: InetAddress | null;
   upstream: InetAddress | null;
   query: DnsMessage | null;
   queryTime: number | null;
@@ -72,10 +70,7 @@ export interface Session {
   attempts: Attempt[];
   reply: ClientReply | null;
   startTime: number | null;
-  /** Position in the input where the session began: orders sessions when the trace has no timestamps. */
-  startSequence: number;
   lastActivity: number | null;
-  lastSequence: number;
   trail: TrailEntry[];
   /** Set when no more events can change the session. */
   finished: boolean;

@@ -8,6 +8,9 @@ import { limitPayload, payloadOfIovecs, payloadOfString } from './payload.js';
 
 type Direction = 'send' | 'receive';
 
+/** A non-blocking read that found nothing: not an answer, not even an event (declared as the quiet errno). */
+const NOTHING_YET = 'EAGAIN';
+
 /** How one I/O call lays out its arguments. */
 interface IoShape {
   direction: Direction;
@@ -31,12 +34,12 @@ function ioDecoder(shape: IoShape): CallDecoder {
   const namesPeer = shape.addressIndex !== null || shape.buffer.kind === 'msghdr';
   return {
     fdFilter: namesPeer ? 'inet-socket-or-peer' : 'inet-socket',
-    ...(shape.direction === 'receive' ? { quietErrno: 'EAGAIN' } : {}),
+    ...(shape.direction === 'receive' ? { quietErrno: NOTHING_YET } : {}),
     decode(call, context) {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
       const { errno, value } = call.result;
-      if (errno === 'EAGAIN' && shape.direction === 'receive') return []; // nothing yet: not an answer, not an event
+      if (errno === NOTHING_YET && shape.direction === 'receive') return [];
       if (errno !== null && shape.direction === 'receive' && context.fdKind(call.tid, lead.fd) === 'inet') {
         // Nothing was received: the arguments hold no bytes worth parsing.
         return [{ type: 'receive', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer: null, payload: null, errno }];
@@ -64,12 +67,12 @@ function ioDecoder(shape: IoShape): CallDecoder {
 function multiMessageDecoder(direction: Direction): CallDecoder {
   return {
     fdFilter: 'inet-socket-or-peer',
-    ...(direction === 'receive' ? { quietErrno: 'EAGAIN' } : {}),
+    ...(direction === 'receive' ? { quietErrno: NOTHING_YET } : {}),
     decode(call: CompletedCall, context): NetEvent[] {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
       const base = { tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration };
-      if (call.result.errno === 'EAGAIN' && direction === 'receive') return [];
+      if (call.result.errno === NOTHING_YET && direction === 'receive') return [];
       if (call.result.errno !== null) return [{ type: direction, ...base, peer: null, payload: null, errno: call.result.errno }];
       const vector = parseArgs(call.args)[1];
       if (vector?.kind !== 'array') return [];

@@ -17,11 +17,14 @@ set -euo pipefail
 shopt -s nullglob
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${NS53_LAB_DIR:-/tmp/ns53-lab}
+# NS53_LAB_NAME names one lab, so that two can run side by side (e.g. a developer's and a test's).
+LAB_NAME=${NS53_LAB_NAME:-ns53}
+[[ $LAB_NAME =~ ^[a-z][a-z0-9]{0,9}$ ]] || { printf '[lab] ERROR: NS53_LAB_NAME must match [a-z][a-z0-9]{0,9}: %s\n' "$LAB_NAME" >&2; exit 1; }
+LAB=${NS53_LAB_DIR:-/tmp/$LAB_NAME-lab}
 LAB=${LAB%/}
 
-NS_HOST=ns53-host          # dockerd's network namespace
-NS_UP=ns53-up              # dnsmasq's network namespace
+NS_HOST=$LAB_NAME-host        # dockerd's network namespace
+NS_UP=$LAB_NAME-up           # dnsmasq's network namespace
 NSPATH_HOST=/var/run/netns/$NS_HOST
 NSPATH_UP=/var/run/netns/$NS_UP
 VETH_HOST=ns53-h           # veth end inside ns53-host

@@ -1,6 +1,6 @@
 /** ns53 as a library: the offline replay core, its output contract, and its errors. */
 export { replayTrace } from './replay.js';
-export { ReplayPipeline, type ReplayListener, type InputFacts } from './replay-pipeline.js';
+export { TracePipeline, type SessionListener, type InputFacts } from './trace-pipeline.js';
 export { OUTCOMES, type SessionRecord, type AttemptRecord, type SummaryRecord, type IssueRecord, type Outcome, type CorrelatorOptions } from './sessions/index.js';
 // The output contract as zod schemas (loads zod: import it only to validate).
 export * from './sessions/record-schemas.js';

@@ -5,6 +5,7 @@ import type { ResolvedEvent, SocketState } from '../state/index.js';
 import { questionOf, sameQuestion } from './dns-question.js';
 import type { Attempt, Session, TrailEntry } from './model.js';
 import { outcomeOfErrno, type Outcome } from './outcome.js';
+import { DeadlineQueue } from './deadline-queue.js';
 import { TcpDnsStream } from './tcp-dns-stream.js';
 
 /** Trace-time limits that decide when a session can no longer change. */
@@ -18,9 +19,14 @@ export interface CorrelatorOptions {
   abandonSeconds: number;
   /** Most sessions kept open at once; beyond it the oldest is closed (bounded memory without timestamps). */
   maxOpenSessions: number;
+  /**
+   * `start`: sessions come out in the order they began (a replay's stable order). `completion`: each comes out
+   * as soon as it is finished (live, where a slow session must not hold back the ones after it).
+   */
+  emitOrder: 'start' | 'completion';
 }
 
-export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = { settleSeconds: 5, abandonSeconds: 60, maxOpenSessions: 20_000 };
+export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = { settleSeconds: 5, abandonSeconds: 60, maxOpenSessions: 20_000, emitOrder: 'start' };
 
 /** Rcodes after which dockerd tries the next upstream (it relays the others). */
 const FAILOVER_RCODES = new Set(['SERVFAIL', 'REFUSED']);
@@ -28,17 +34,26 @@ const FAILOVER_RCODES = new Set(['SERVFAIL', 'REFUSED']);
 /**
  * Rebuilds DNS forwarding sessions from resolved events: a query received from a client, the upstream
  * attempts made for it (matched by process, DNS id and question, never by thread: Go moves goroutines
- * between threads), and the reply sent back. Sessions come out in the order they began; time is the trace's.
+ * between threads), and the reply sent back. Time is the trace's.
+ *
+ * A session is finished the moment it is complete (reply sent, every attempt settled), or when its deadline
+ * passes: `settleSeconds` after its last activity once every attempt is settled, `abandonSeconds` otherwise.
+ * Deadlines expire before any later event is applied, so the result does not depend on how often the clock
+ * is looked at: a live run that also advances the clock while the trace is quiet (`advanceTo`) finishes the
+ * same sessions as a replay of its saved trace.
  */
 export class SessionCorrelator {
   private readonly options: CorrelatorOptions;
   private now: number | null = null;
-  private lastSweep: number | null = null;
   private nextSessionId = 1;
   private nextAttemptId = 1;
-  /** Sessions not yet emitted, oldest first. */
+  /** Sessions not yet emitted, in the order they began. */
   private readonly queue: Session[] = [];
   private queueHead = 0;
+  /** Sessions by deadline (with stale entries; see DeadlineQueue). */
+  private readonly deadlines = new DeadlineQueue<Session>();
+  /** Finished sessions waiting to be emitted, in `completion` order. */
+  private readonly ready: Session[] = [];
   /** Unfinished sessions by `process:dnsId`. */
   private readonly byKey = new Map<string, Session[]>();
   private readonly attemptsBySocket = new Map<number, Attempt[]>();
@@ -56,7 +71,10 @@ export class SessionCorrelator {
   /** Takes the next event, in trace order. */
   push(resolved: ResolvedEvent): void {
     const { event } = resolved;
-    if (event.time !== null && (this.now === null || event.time > this.now)) this.now = event.time;
+    if (event.time !== null && (this.now === null || event.time > this.now)) {
+      this.now = event.time;
+      this.expireBefore(event.time, false);
+    }
     switch (event.type) {
       case 'netns-enter':
       case 'netns-unshare':
@@ -92,12 +110,26 @@ export class SessionCorrelator {
         break;
     }
     for (const socket of resolved.released) this.onReleased(socket, resolved);
-    this.sweep(false);
+    this.closeOverflow();
+    this.flush();
+  }
+
+  /**
+   * Says that the trace holds nothing more up to `seconds` (a live source's clock while the traced process is
+   * quiet): sessions whose deadline is at or before it are finished and come out.
+   */
+  advanceTo(seconds: number): void {
+    this.expireBefore(seconds, true);
+    this.flush();
   }
 
   /** At end of input: everything still waiting is `pending`, and every session comes out. */
   end(): void {
-    this.sweep(true);
+    for (let i = this.queueHead; i < this.queue.length; i++) {
+      const session = this.queue[i]!;
+      if (!session.finished) this.finish(session);
+    }
+    this.flush();
   }
 
   private trailEntry(resolved: ResolvedEvent): TrailEntry {
@@ -289,6 +321,7 @@ export class SessionCorrelator {
     const session = attempt.session;
     if (!session) return;
     session.attempts = session.attempts.filter((a) => a !== attempt);
+    this.schedule(session);
   }
 
   private openSession(query: DnsMessage, resolved: ResolvedEvent, peer: InetAddress | null): void {
@@ -311,10 +344,12 @@ export class SessionCorrelator {
       reply: null,
       startTime: resolved.event.time,
       lastActivity: resolved.event.time,
+      deadline: null,
       trail: [],
       finished: false,
     };
     this.queue.push(session);
+    this.schedule(session);
     if (question) {
       const key = `${session.process}:${question.id}`;
       let list = this.byKey.get(key);
@@ -375,25 +410,54 @@ export class SessionCorrelator {
 
   private touch(session: Session): void {
     session.lastActivity = this.now;
+    this.schedule(session);
   }
 
-  /** Marks sessions that can no longer change, then emits finished ones from the head of the queue. */
-  private sweep(atEnd: boolean): void {
-    const due = atEnd || this.queue.length - this.queueHead > this.options.maxOpenSessions || this.sweepDue();
-    if (due) {
-      const open = this.queue.length - this.queueHead;
-      for (let i = this.queueHead; i < this.queue.length; i++) {
-        const session = this.queue[i]!;
-        if (session.finished) continue;
-        const overflow = i - this.queueHead < open - this.options.maxOpenSessions;
-        if (atEnd || overflow || this.isSettled(session)) this.finish(session);
-      }
-    } else if (this.queueHead < this.queue.length) {
-      const head = this.queue[this.queueHead]!;
-      if (!head.finished && head.reply !== null && head.attempts.every((a) => a.outcome !== null)) this.finish(head);
+  /** Finishes a complete session now; otherwise (re)sets its deadline from its last activity. */
+  private schedule(session: Session): void {
+    if (session.finished) return;
+    const allSettled = session.attempts.every((a) => a.outcome !== null);
+    if (session.reply !== null && allSettled) {
+      this.finish(session);
+      return;
     }
-    while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.finished) {
-      this.emit(this.queue[this.queueHead++]!);
+    if (session.lastActivity === null) return;
+    const deadline = session.lastActivity + (allSettled ? this.options.settleSeconds : this.options.abandonSeconds);
+    if (deadline === session.deadline) return;
+    session.deadline = deadline;
+    this.deadlines.push(deadline, session);
+  }
+
+  /** Finishes sessions whose deadline is before `limit` (or at it, when `inclusive`). */
+  private expireBefore(limit: number, inclusive: boolean): void {
+    for (;;) {
+      const time = this.deadlines.peekTime();
+      if (time === null || time > limit || (time === limit && !inclusive)) return;
+      const session = this.deadlines.pop()!;
+      // A stale entry: the session moved its deadline or finished since.
+      if (!session.finished && session.deadline === time) this.finish(session);
+    }
+  }
+
+  /** Bounded memory when deadlines cannot help (no timestamps, or a flood): the oldest open sessions close. */
+  private closeOverflow(): void {
+    const excess = this.queue.length - this.queueHead - this.options.maxOpenSessions;
+    for (let i = this.queueHead; i < this.queueHead + excess; i++) {
+      const session = this.queue[i]!;
+      if (!session.finished) this.finish(session);
+    }
+  }
+
+  /** Emits what is ready, and drops emitted sessions from the head of the queue. */
+  private flush(): void {
+    if (this.options.emitOrder === 'completion') {
+      for (const session of this.ready) this.emit(session);
+      this.ready.length = 0;
+      while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.finished) this.queueHead++;
+    } else {
+      while (this.queueHead < this.queue.length && this.queue[this.queueHead]!.finished) {
+        this.emit(this.queue[this.queueHead++]!);
+      }
     }
     if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
       this.queue.splice(0, this.queueHead);
@@ -401,24 +465,9 @@ export class SessionCorrelator {
     }
   }
 
-  /** Sweeping every event would be quadratic; once per second of trace time is enough. */
-  private sweepDue(): boolean {
-    if (this.now === null) return false;
-    if (this.lastSweep !== null && this.now - this.lastSweep < 1) return false;
-    this.lastSweep = this.now;
-    return true;
-  }
-
-  private isSettled(session: Session): boolean {
-    const allSettled = session.attempts.every((a) => a.outcome !== null);
-    if (session.reply !== null && allSettled) return true;
-    if (this.now === null || session.lastActivity === null) return false;
-    const idle = this.now - session.lastActivity;
-    return (allSettled && idle >= this.options.settleSeconds) || idle >= this.options.abandonSeconds;
-  }
-
   private finish(session: Session): void {
     session.finished = true;
+    if (this.options.emitOrder === 'completion') this.ready.push(session);
     for (const attempt of session.attempts) if (attempt.outcome === null) attempt.outcome = 'pending';
     if (session.question) {
       const key = `${session.process}:${session.question.id}`;

@@ -71,6 +71,8 @@ export interface Session {
   reply: ClientReply | null;
   startTime: number | null;
   lastActivity: number | null;
+  /** Trace time at which the session is finished unless something happens to it first; null without timestamps. */
+  deadline: number | null;
   trail: TrailEntry[];
   /** Set when no more events can change the session. */
   finished: boolean;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { ReplayPipeline } from '../../src/replay-pipeline.js';
+import { TracePipeline } from '../../src/trace-pipeline.js';
 import { formatNdjsonLine } from '../../src/sinks/ndjson.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
 import { repoPath } from '../support/repo-root.js';
@@ -13,7 +13,7 @@ const trace = readFileSync(repoPath('fixtures/replay/dev-forward-mixed/dev-forwa
 function replayChunks(bytes: Buffer, cuts: number[]): { lines: string[]; output: string } {
   const lines: string[] = [];
   let output = '';
-  const pipeline = new ReplayPipeline({ session: (record) => (output += formatNdjsonLine(record)) });
+  const pipeline = new TracePipeline({ session: (record) => (output += formatNdjsonLine(record)) });
   const splitter = new LineSplitter((buffer, start, end) => {
     lines.push(buffer.toString('latin1', start, end));
     pipeline.pushBytes(buffer, start, end, 'trace', lines.length);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { LinePeek, parseStraceLine, peekLineBytes, peekSeconds } from '../../parsers/strace/index.js';
-import { ReplayPipeline } from '../../src/replay-pipeline.js';
+import { TracePipeline } from '../../src/trace-pipeline.js';
 import { formatNdjsonLine } from '../../src/sinks/ndjson.js';
 import { repoPath } from '../support/repo-root.js';
 import { replayFixtures } from '../support/replay-fixtures.js';
@@ -52,7 +52,7 @@ test('the byte glance agrees with the full reader on every line it answers for',
 
 function replay(inputs: string[], viaBytes: boolean): string {
   let output = '';
-  const pipeline = new ReplayPipeline({ session: (record) => (output += formatNdjsonLine(record)) });
+  const pipeline = new TracePipeline({ session: (record) => (output += formatNdjsonLine(record)) });
   for (const input of inputs) {
     const bytes = readFileSync(repoPath(input));
     const name = input.split('/').at(-1)!;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parseArgs, parseStraceLine, parseSyscallBody } from '../../parsers/strace/index.js';
-import { ReplayPipeline } from '../../src/replay-pipeline.js';
+import { TracePipeline } from '../../src/trace-pipeline.js';
 import { repoPath } from '../support/repo-root.js';
 
 const realLines = readFileSync(repoPath('fixtures/replay/dev-forward-mixed/dev-forward-mixed.strace'), 'latin1')
@@ -41,7 +41,7 @@ test('random lines never throw', () => {
 test('mutated real lines never throw, alone or through the whole pipeline', () => {
   fc.assert(
     fc.property(fc.array(mutatedLine, { minLength: 1, maxLength: 60 }), (lines) => {
-      const pipeline = new ReplayPipeline({ session: () => undefined });
+      const pipeline = new TracePipeline({ session: () => undefined });
       lines.forEach((line, i) => {
         readEverything(line);
         pipeline.pushLine(line, 'fuzz', i + 1);
@@ -57,7 +57,7 @@ test('a 10 MB line is read in time proportional to its length', () => {
   const huge = `write(3<UDP:[1]>, "${'\\377'.repeat(2_500_000)}", 2500000) = 2500000`;
   const started = process.hrtime.bigint();
   readEverything(huge);
-  const pipeline = new ReplayPipeline({ session: () => undefined });
+  const pipeline = new TracePipeline({ session: () => undefined });
   pipeline.pushLine(huge, 'huge', 1);
   pipeline.end({ inputs: ['huge'], bytes: huge.length, notes: [] });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

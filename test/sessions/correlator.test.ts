@@ -294,3 +294,22 @@ test('a query written again after EAGAIN on the same socket is still one attempt
   assert.equal(session!.attempts.length, 1);
   assert.equal(session!.attempts[0]!.rcode, 'NOERROR');
 });
+
+test('in completion order a quick session is not held back by an earlier one still waiting', () => {
+  const slow = dnsQuery(21, 'www.example.test');
+  const quick = dnsQuery(22, 'www.example.test');
+  const answer = dnsAnswer(22, 'www.example.test', 'NOERROR', ['10.0.0.5']);
+  const script = new TraceScript()
+    .clientQuery(100, 40, 1000, slow)
+    .dialFromSandbox(101, 61, SANDBOX, '172.18.0.2:1111')
+    .send(101, 61, slow)
+    .clientQuery(100, 40, 1001, quick)
+    .dialFromSandbox(102, 62, SANDBOX, '172.18.0.2:2222')
+    .send(102, 62, quick)
+    .receive(102, 62, answer)
+    .clientReply(102, 40, 1001, answer);
+  const started = replayLines(script.lines).sessions.map((s) => s.query?.id);
+  const completed = replayLines(script.lines, { emitOrder: 'completion' }).sessions.map((s) => s.query?.id);
+  assert.deepEqual(started, [21, 22]);
+  assert.deepEqual(completed, [22, 21]);
+});

@@ -1,5 +1,5 @@
-import { ReplayPipeline } from '../../src/replay-pipeline.js';
-import type { SessionRecord, SummaryRecord } from '../../src/sessions/index.js';
+import { TracePipeline } from '../../src/trace-pipeline.js';
+import type { CorrelatorOptions, SessionRecord, SummaryRecord } from '../../src/sessions/index.js';
 import { dnsAnswer, dnsQuery, sockaddr, straceString } from './strace-text.js';
 
 /** Writes `strace -f -ttt -T -yy -o` style lines with a running clock, for session tests. */
@@ -70,9 +70,9 @@ export class TraceScript {
 }
 
 /** Runs lines through the whole pipeline. */
-export function replayLines(lines: string[]): { sessions: SessionRecord[]; summary: SummaryRecord } {
+export function replayLines(lines: string[], options: Partial<CorrelatorOptions> = {}): { sessions: SessionRecord[]; summary: SummaryRecord } {
   const sessions: SessionRecord[] = [];
-  const pipeline = new ReplayPipeline({ session: (record) => sessions.push(record) });
+  const pipeline = new TracePipeline({ session: (record) => sessions.push(record) }, options);
   lines.forEach((line, i) => pipeline.pushLine(line, 'test.strace', i + 1));
   return { sessions, summary: pipeline.end({ inputs: ['test.strace'], bytes: 0, notes: [] }) };
 }

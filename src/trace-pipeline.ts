@@ -15,7 +15,7 @@ import { NetState } from './state/index.js';
 import { formatTraceTime } from './trace-time-format.js';
 
 /** What the pipeline reports to its caller as it goes. */
-export interface ReplayListener {
+export interface SessionListener {
   session(record: SessionRecord): void;
 }
 
@@ -27,17 +27,17 @@ export interface InputFacts {
 }
 
 /**
- * The whole offline core, with no IO: strace lines in; sessions (NDJSON records with verdicts) out, in the
- * order they began; a summary at the end. Sources feed it; sinks print what it emits.
+ * The whole core, with no IO: strace lines in; sessions (NDJSON records with verdicts) out; a summary at the
+ * end. Sources feed it (a saved log, or strace attached live); sinks print what it emits.
  */
-export class ReplayPipeline {
+export class TracePipeline {
   private readonly state = new NetState();
   private readonly tally = new SessionTally();
   private readonly reader: StraceEventReader;
   private readonly correlator: SessionCorrelator;
   private readonly format: RecordFormat;
 
-  constructor(listener: ReplayListener, options: Partial<CorrelatorOptions> = {}) {
+  constructor(listener: SessionListener, options: Partial<CorrelatorOptions> = {}) {
     this.format = {
       time: (seconds) => formatTraceTime(seconds, this.reader.clock.kind),
       ref: (ref) => `${ref.file}:${ref.line}`,
@@ -66,6 +66,11 @@ export class ReplayPipeline {
   /** Takes one physical line as bytes[start, end): the fast way in, for lines straight from a file. */
   pushBytes(bytes: Buffer, start: number, end: number, file: string, line: number, pid: number | null = null): void {
     this.reader.pushBytes(bytes, start, end, file, line, pid);
+  }
+
+  /** Says that the trace holds nothing more up to `seconds` (trace time): see SessionCorrelator.advanceTo. */
+  advanceTo(seconds: number): void {
+    this.correlator.advanceTo(seconds);
   }
 
   /** Ends the input: the remaining sessions come out, and the summary is returned. */

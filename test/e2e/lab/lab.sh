@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # ns53 Docker-DNS lab: a private dockerd (Debian docker.io 20.10) inside its own network
 # namespace, with a dnsmasq upstream in a second namespace, to record real strace logs of
-# dockerd's embedded-DNS forwarding (the container-netns "setns" path).
+# dockerd's embedded-DNS forwarding (the container-netns "setns" path, or with --host-resolver
+# the host-namespace path to a loopback resolver).
 #
-#   lab.sh up | down | pid | status
-#   lab.sh scenario <mixed|drop|answered|nxdomain|refused|reject|api-only|tcp>
+#   lab.sh up [--host-resolver] | down | pid | status
+#   lab.sh scenario <mixed|drop|answered|nxdomain|refused|reject|api-only|tcp|host> [--facts <file.json>]
 #   lab.sh record <scenario> <outdir> -- <strace flags...>
 #   lab.sh fixtures [<fixtures/replay dir>]     (re-records the whole fixture set)
 #
 # Safety: nothing here touches the machine's own network configuration. Namespaces
 # ns53-host (dockerd) and ns53-up (dnsmasq) are joined only by a veth pair, neither has a
 # default route, and all iptables rules go into ns53-host. Processes are stopped only by
-# the PIDs in this lab's pid files (after checking the process name).
+# the PIDs in this lab's pid files (after checking the process name). With --host-resolver,
+# dockerd runs in a private mount namespace whose /etc/resolv.conf (a bind mount there only)
+# names the lab's loopback dnsmasq inside ns53-host.
 # See README.md beside this file.
 set -euo pipefail
 shopt -s nullglob
@@ -31,6 +34,10 @@ VETH_HOST=ns53-h           # veth end inside ns53-host
 VETH_UP=ns53-u             # veth end inside ns53-up
 HOST_IP=10.77.0.1
 UP_IP=10.77.0.2
+# --host-resolver: a second dnsmasq inside ns53-host, on a loopback address only. Not 127.0.0.53:
+# dockerd 20.10's resolvconf.Path() switches to /run/systemd/resolve/resolv.conf when that is the
+# only nameserver in /etc/resolv.conf.
+LO_IP=127.0.77.53
 NET_NAME=labnet
 SUBNET=172.18.0.0/16
 GATEWAY=172.18.0.1
@@ -41,7 +48,8 @@ NAME_OK=www.example.test            # A -> 10.0.0.5 (NOERROR); AAAA -> REFUSED
 NAME_NX=nope.nx.example.test        # NXDOMAIN (any type)
 NAME_REFUSED=other.example.test     # REFUSED (dnsmasq has no upstream servers)
 ANSWER_IP=10.0.0.5
-SCENARIOS="mixed drop answered nxdomain refused reject api-only tcp"
+SCENARIOS="mixed drop answered nxdomain refused reject api-only tcp host"
+HOST_SCENARIOS="host"      # the only scenarios for a host-resolver lab (and only there)
 GZIP_OVER=$((3 * 512 * 1024)) # record gzips trace files larger than this (1.5 MiB)
 
 log() { printf '[lab] %s\n' "$*" >&2; }
@@ -97,10 +105,14 @@ read_pid() { # file -> pid or empty
   printf '%s' "$p"
 }
 
-pid_is() { # pid comm-regex: true if the process exists and its comm matches
-  local pid=$1 want=$2 comm
+pid_is() { # pid comm-regex: true if the process exists, is not a zombie and its comm matches
+  local pid=$1 want=$2 comm st
   [[ $pid =~ ^[0-9]+$ ]] && ((pid > 1)) || return 1
-  comm=$(cat "/proc/$pid/comm" 2>/dev/null) || return 1
+  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
+  # an exited process whose parent has not reaped it yet is gone for our purposes (state Z after "(comm) ")
+  read -r st 2>/dev/null <"/proc/$pid/stat" || return 1
+  st=${st##*) }
+  [[ ${st%% *} != Z ]] || return 1
   [[ $comm =~ ^($want)$ ]]
 }
 
@@ -128,6 +140,37 @@ dockerd_pid() { # prints the running lab dockerd's pid or fails
   [[ -n $p ]] || p=$(read_pid "$LAB/dockerd.launch.pid")
   pid_is "$p" dockerd || return 1
   printf '%s\n' "$p"
+}
+
+# ---------------------------------------------------------------------------------------
+# lab mode: "default" (daemon.json "dns": [UP_IP], forwarded from the container netns) or
+# "host-resolver" (no "dns"; a loopback nameserver forwarded from dockerd's own netns)
+
+lab_mode() { # the mode `up` wrote into the lab directory
+  if [[ $(cat "$LAB/mode" 2>/dev/null || true) == host-resolver ]]; then echo host-resolver; else echo default; fi
+}
+
+dns_log() { # the query log of the dnsmasq that dockerd forwards to in this lab's mode
+  if [[ $(lab_mode) == host-resolver ]]; then echo "$LAB/dnsmasq-lo.log"; else echo "$LAB/dnsmasq.log"; fi
+}
+
+# Runs a command where dockerd's mounts are visible. In host-resolver mode dockerd lives in a
+# private mount namespace, so its netns bind mounts (the SandboxKeys) exist only in there.
+in_dockerd_mnt() {
+  if [[ $(lab_mode) == host-resolver ]]; then
+    local p
+    p=$(dockerd_pid) || die "lab dockerd is not running (dir $LAB)"
+    nsenter --mount="/proc/$p/ns/mnt" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+procs_in_mntns() { # mnt:[inode] -> PIDs of the processes still in that mount namespace
+  local -a links=(/proc/[0-9]*/ns/mnt)
+  # one stat for all: "'/proc/<pid>/ns/mnt' -> 'mnt:[<inode>]'" (processes that exit meanwhile are skipped)
+  stat -c %N "${links[@]}" 2>/dev/null | awk -v want="'$1'" '$3 == want { split($1, p, "/"); print p[3] }'
+  return 0
 }
 
 # ---------------------------------------------------------------------------------------
@@ -167,14 +210,42 @@ cmd_down() {
       kill -KILL "$p" 2>/dev/null || true
     fi
     p=$(read_pid "$d/shim.pid")
-    if [[ -n $p ]] && tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- "$id"; then
+    if [[ -n $p ]] && tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q -- "$id"; then
       stop_pid "$p" 'containerd-shim.*' "containerd-shim of $id" 10
     fi
   done
+  # containerd 1.6.20 writes no shim.pid: `up` noted each shim's PID (its container init's parent)
+  if [[ -f $LAB/shims ]]; then
+    while read -r p id; do
+      if [[ $id =~ ^[0-9a-f]{64}$ ]] && tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" | grep -q -- "-id $id "; then
+        stop_pid "$p" 'containerd-shim.*' "containerd-shim of ${id:0:12}" 10
+      fi
+    done <"$LAB/shims"
+  fi
 
-  # 5. dnsmasq
+  # 5. dnsmasq (and the loopback one of a host-resolver lab)
   stop_pid "$(read_pid "$LAB/dnsmasq.pid")" dnsmasq dnsmasq 10
   stop_pid "$(read_pid "$LAB/dnsmasq.launch.pid")" dnsmasq dnsmasq 10
+  stop_pid "$(read_pid "$LAB/dnsmasq-lo.pid")" dnsmasq "loopback dnsmasq" 10
+  stop_pid "$(read_pid "$LAB/dnsmasq-lo.launch.pid")" dnsmasq "loopback dnsmasq" 10
+
+  # 5b. host-resolver mode: dockerd's private mount namespace (its resolv.conf bind mount, netns
+  # bind mounts and data-root mount) goes away with the last process in it; all of those were
+  # stopped above. Never visible here, so step 6 finds nothing of it.
+  if [[ -s $LAB/dockerd.mntns ]]; then
+    local mntns
+    local -a left=()
+    mntns=$(<"$LAB/dockerd.mntns")
+    for ((i = 0; i < 50; i++)); do
+      mapfile -t left < <(procs_in_mntns "$mntns")
+      ((${#left[@]} == 0)) && break
+      sleep 0.1
+    done
+    if ((${#left[@]})); then
+      log "WARNING: processes still in dockerd's mount namespace $mntns (not killed: not from a pid file):"
+      for p in "${left[@]}"; do log "  pid $p $(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline" || true)"; done
+    fi
+  fi
 
   # 6. mounts under the lab dir (netns bind mounts, container rootfs, ...)
   for ((i = 0; i < 5; i++)); do
@@ -271,40 +342,73 @@ dig_a() { # server name -> succeeds if busybox nslookup prints the expected answ
   in_host_ns timeout --foreground 5 busybox nslookup -type=a "$2" "$1" 2>&1 | grep -q "$ANSWER_IP"
 }
 
-start_dnsmasq() {
-  log "starting dnsmasq on $UP_IP (namespace $NS_UP)"
-  : >"$LAB/dnsmasq.log"
+run_dnsmasq() { # label netns-path listen-address file-base: the lab zone, on one address only
+  local label=$1 nspath=$2 ip=$3 base=$4
+  log "starting $label on $ip (namespace ${nspath##*/})"
+  : >"$LAB/$base.log"
   # cwd / like a service (dockerd's cwd shows up in traces as AT_FDCWD</>)
   cd /
-  setsid nsenter --net="$NSPATH_UP" dnsmasq \
+  setsid nsenter --net="$nspath" dnsmasq \
     --conf-file=/dev/null --no-resolv --no-hosts --no-poll --keep-in-foreground \
-    --bind-interfaces --listen-address="$UP_IP" --port=53 \
-    --user=root --group=root --pid-file="$LAB/dnsmasq.pid" \
+    --bind-interfaces --listen-address="$ip" --port=53 \
+    --user=root --group=root --pid-file="$LAB/$base.pid" \
     --cache-size=0 \
     --host-record="$NAME_OK,$ANSWER_IP" \
     --address=/nx.example.test/ \
-    --log-queries=extra --log-facility="$LAB/dnsmasq.log" \
-    </dev/null >"$LAB/dnsmasq.out" 2>&1 &
-  echo "$!" >"$LAB/dnsmasq.launch.pid"
-  if ! wait_for 15 "dnsmasq answers" dig_a "$UP_IP" "$NAME_OK"; then
-    cat "$LAB/dnsmasq.out" >&2 || true
-    die "dnsmasq does not answer A $NAME_OK on $UP_IP"
+    --log-queries=extra --log-facility="$LAB/$base.log" \
+    </dev/null >"$LAB/$base.out" 2>&1 &
+  echo "$!" >"$LAB/$base.launch.pid"
+  # dnsmasq writes its pid file after binding its sockets: a query sent earlier would get no
+  # answer and cost busybox's 2.5 s retransmission delay
+  wait_for 15 "$label pid file" test -s "$LAB/$base.pid" || true
+  if ! wait_for 15 "$label answers" dig_a "$ip" "$NAME_OK"; then
+    cat "$LAB/$base.out" >&2 || true
+    die "$label does not answer A $NAME_OK on $ip"
   fi
 }
 
-start_dockerd() {
-  log "starting dockerd in namespace $NS_HOST"
-  cat >"$LAB/daemon.json" <<EOF
-{
-  "storage-driver": "vfs",
-  "dns": ["$UP_IP"],
-  "bridge": "none",
-  "iptables": true,
-  "ip-forward": true,
-  "userland-proxy": false,
-  "log-level": "info"
-}
-EOF
+start_dnsmasq() { run_dnsmasq dnsmasq "$NSPATH_UP" "$UP_IP" dnsmasq; }
+
+# host-resolver mode: the same zone on a loopback address inside ns53-host (dockerd's namespace).
+# A 127/8 address needs no interface address: lo's `local 127.0.0.0/8` route makes it local,
+# and dnsmasq binds a --listen-address that no interface carries.
+start_lo_dnsmasq() { run_dnsmasq "loopback dnsmasq" "$NSPATH_HOST" "$LO_IP" dnsmasq-lo; }
+
+# host-resolver mode: dockerd's mount namespace is set up by this script (run by sh inside
+# `unshare --mount --propagation slave`, already in ns53-host), which then execs dockerd.
+# - It unmounts this namespace's copies of nsfs mounts (ip netns files, other labs' netns bind
+#   mounts), so that dockerd's mount namespace keeps no network namespace alive. Unmounting in
+#   a slave copy never propagates to the machine's namespace.
+# - It bind-mounts the lab's resolv.conf onto /etc/resolv.conf, in this namespace only.
+# shellcheck disable=SC2016 # expanded by sh, not here
+MNTNS_INIT='set -e
+awk '\''{ for (i = 7; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "nsfs") print $5; break } }'\'' /proc/self/mountinfo |
+  sort -r | while read -r m; do umount -l "$m" 2>/dev/null || :; done
+mount --bind "$1" /etc/resolv.conf
+shift
+exec "$@"'
+
+start_dockerd() { # mode
+  local mode=$1
+  log "starting dockerd in namespace $NS_HOST ($mode mode)"
+  {
+    echo '{'
+    echo '  "storage-driver": "vfs",'
+    # host-resolver: no "dns", so that dockerd takes its nameserver from /etc/resolv.conf
+    [[ $mode == host-resolver ]] || echo "  \"dns\": [\"$UP_IP\"],"
+    echo '  "bridge": "none",'
+    echo '  "iptables": true,'
+    echo '  "ip-forward": true,'
+    echo '  "userland-proxy": false,'
+    echo '  "log-level": "info"'
+    echo '}'
+  } >"$LAB/daemon.json"
+  local -a launch=(setsid nsenter --net="$NSPATH_HOST")
+  if [[ $mode == host-resolver ]]; then
+    printf 'nameserver %s\n' "$LO_IP" >"$LAB/resolv.conf"
+    chmod 644 "$LAB/resolv.conf"
+    launch+=(unshare --mount --propagation slave -- sh -c "$MNTNS_INIT" lab-mntns "$LAB/resolv.conf")
+  fi
   # dockerd 20.10 creates its trust key /etc/docker/key.json if missing (no flag moves it):
   # remember whether the lab created it, so that `down` removes it again
   [[ -e /etc/docker/key.json ]] || touch "$LAB/keyjson.created"
@@ -313,7 +417,7 @@ EOF
   # nsenter --net (not `ip netns exec`, which remounts /sys and breaks cgroup detection).
   # The managed containerd lives under --data-root/containerd and --exec-root/containerd.
   cd /
-  setsid nsenter --net="$NSPATH_HOST" dockerd \
+  "${launch[@]}" dockerd \
     --config-file "$LAB/daemon.json" \
     --data-root "$LAB/data" \
     --exec-root "$LAB/exec" \
@@ -334,6 +438,27 @@ EOF
   local p
   p=$(read_pid "$LAB/dockerd.pid")
   [[ $p == "$launched" ]] || log "note: dockerd pidfile says '$p', launched pid $launched"
+}
+
+# host-resolver mode: check that dockerd sees the lab's resolv.conf and that the machine does not
+check_host_resolver() {
+  local p mine theirs
+  p=$(dockerd_pid) || die "lab dockerd is not running"
+  mine=$(readlink /proc/self/ns/mnt)
+  theirs=$(readlink "/proc/$p/ns/mnt")
+  [[ -n $theirs && $theirs != "$mine" ]] || die "dockerd is not in a mount namespace of its own ($theirs)"
+  echo "$theirs" >"$LAB/dockerd.mntns"
+  # inside: /etc/resolv.conf is the lab's file (same device and inode) and names the loopback dnsmasq only
+  [[ $(nsenter --mount="/proc/$p/ns/mnt" -- stat -L -c %d:%i /etc/resolv.conf) == "$(stat -c %d:%i "$LAB/resolv.conf")" ]] ||
+    die "dockerd's /etc/resolv.conf is not the lab's $LAB/resolv.conf"
+  [[ $(nsenter --mount="/proc/$p/ns/mnt" -- cat /etc/resolv.conf) == "nameserver $LO_IP" ]] ||
+    die "dockerd's /etc/resolv.conf does not name $LO_IP only"
+  # outside: the machine's file is unchanged and no mount was added for it
+  [[ $(sha256sum </etc/resolv.conf) == "$(<"$LAB/machine-resolv.sha256")" ]] ||
+    die "the machine's /etc/resolv.conf changed while the lab started"
+  [[ $(grep -c resolv.conf /proc/self/mountinfo || true) == "$(<"$LAB/machine-resolv.mounts")" ]] ||
+    die "a resolv.conf mount appeared in the machine's mount namespace"
+  log "dockerd's mount namespace $theirs: /etc/resolv.conf = 'nameserver $LO_IP' (bind mount there only)"
 }
 
 build_image() {
@@ -358,15 +483,20 @@ create_containers() {
   for c in web api; do
     wait_for 30 "$c running" container_running "$c" || die "container $c is not running"
     key=$(dk inspect -f '{{.NetworkSettings.SandboxKey}}' "$c")
-    [[ -e $key ]] || die "SandboxKey of $c ($key) does not exist"
+    in_dockerd_mnt test -e "$key" || die "SandboxKey of $c ($key) does not exist"
   done
   # remember containerd's shim socket paths, so that `down` can remove stale ones
-  # (containerd 1.6 puts them in /run/containerd/s/sha256(<address>/<ns>/<id>))
-  local id
+  # (containerd 1.6 puts them in /run/containerd/s/sha256(<address>/<ns>/<id>)), and each shim's
+  # PID (the parent of the container's init; containerd 1.6.20 writes no shim.pid), so that `down`
+  # can stop shims that a dead dockerd/containerd left behind
+  local id cpid spid
   for c in web api; do
     id=$(dk inspect -f '{{.Id}}' "$c")
     printf '/run/containerd/s/%s\n' \
       "$(printf '%s' "$LAB/exec/containerd/containerd.sock/moby/$id" | sha256sum | cut -d' ' -f1)" >>"$LAB/shim-sockets"
+    cpid=$(dk inspect -f '{{.State.Pid}}' "$c")
+    spid=$(awk '$1 == "PPid:" { print $2 }' "/proc/$cpid/status" 2>/dev/null || true)
+    if pid_is "$spid" 'containerd-shim.*'; then printf '%s %s\n' "$spid" "$id" >>"$LAB/shims"; fi
   done
 }
 
@@ -379,34 +509,58 @@ smoke_test() {
 }
 
 cmd_up() {
+  local mode=default
+  case "$#:${1:-}" in
+    0:) ;;
+    1:--host-resolver) mode=host-resolver ;;
+    *) die "usage: lab.sh up [--host-resolver]" ;;
+  esac
   need_root
   need_cmds
   check_lab_path
+  if [[ $mode == host-resolver ]]; then
+    command -v unshare >/dev/null || die "missing command: unshare (util-linux)"
+    [[ -f /etc/resolv.conf ]] || die "--host-resolver bind-mounts over /etc/resolv.conf, which is not a file here"
+  fi
   local t0
   t0=$(now)
   if [[ -d $LAB && ! -e $LAB/.ns53-lab && -n $(ls -A "$LAB") ]]; then
     die "$LAB exists, is not empty and is not a lab directory (no .ns53-lab marker)"
   fi
-  cmd_down 2>/dev/null || true # leftovers of an earlier run
+  cmd_down 2>/dev/null || true # leftovers of an earlier run, whatever its mode
   mkdir -p "$LAB/data" "$LAB/exec"
   chmod 711 "$LAB"
   touch "$LAB/.ns53-lab"
+  echo "$mode" >"$LAB/mode"
+  if [[ $mode == host-resolver ]]; then
+    sha256sum </etc/resolv.conf >"$LAB/machine-resolv.sha256"
+    { grep -c resolv.conf /proc/self/mountinfo || true; } >"$LAB/machine-resolv.mounts"
+  fi
   setup_netns
   start_dnsmasq
-  start_dockerd
+  [[ $mode == host-resolver ]] && start_lo_dnsmasq
+  start_dockerd "$mode"
+  [[ $mode == host-resolver ]] && check_host_resolver
   build_image
   create_containers
   smoke_test
-  log "lab is up in $(elapsed "$t0")s (dir $LAB); dockerd pid:"
+  log "lab is up in $(elapsed "$t0")s ($mode mode, dir $LAB); dockerd pid:"
   dockerd_pid
 }
 
 cmd_pid() { dockerd_pid || die "lab dockerd is not running (dir $LAB)"; }
 
 cmd_status() {
-  local p
+  local p mode
   p=$(dockerd_pid) || { echo "down"; return 1; }
-  echo "dockerd pid $p, dnsmasq pid $(read_pid "$LAB/dnsmasq.pid")"
+  mode=$(lab_mode)
+  if [[ $mode == host-resolver ]]; then
+    echo "mode host-resolver: no daemon.json \"dns\"; dockerd's /etc/resolv.conf (its own mount namespace) names $LO_IP, dialled from $NS_HOST without setns"
+    echo "dockerd pid $p, dnsmasq pid $(read_pid "$LAB/dnsmasq.pid"), loopback dnsmasq pid $(read_pid "$LAB/dnsmasq-lo.pid")"
+  else
+    echo "mode default: daemon.json \"dns\": [\"$UP_IP\"], dialled from the container namespaces (setns)"
+    echo "dockerd pid $p, dnsmasq pid $(read_pid "$LAB/dnsmasq.pid")"
+  fi
   dk ps --format '{{.Names}} {{.Status}}'
 }
 
@@ -498,6 +652,14 @@ attempts fail with ECONNREFUSED (busybox retransmits). The rule is then removed.
 EOF
       ;;
     tcp) echo "One DNS-over-TCP query (A $NAME_OK) to 127.0.0.11:53 from web's network namespace (host python3 test/e2e/lab/dnstcp.py under nsenter --net=<SandboxKey>); dockerd forwards it over TCP to $UP_IP:53 (NOERROR)." ;;
+    host) cat <<EOF
+Host-resolver lab (daemon.json has no "dns"; dockerd's /etc/resolv.conf, a bind mount in its own mount
+namespace, names only $LO_IP, a dnsmasq on lo in $NS_HOST). From web, one after the other:
+\`nslookup -type=a $NAME_OK 127.0.0.11\`, then \`nslookup -type=a $NAME_NX 127.0.0.11\`. dockerd 20.10
+treats a 127/8 nameserver from the host file as HostLoopback and dials it from its own network namespace,
+with no setns.
+EOF
+      ;;
     *) die "unknown scenario '$1' (one of: $SCENARIOS)" ;;
   esac
 }
@@ -524,6 +686,7 @@ EOF
     reject) echo "4 upstream attempts: web ($WEB_IP) 2, api ($API_IP) 2 (busybox sends each A query twice); all ECONNREFUSED." ;;
     api-only) echo "3 upstream attempts: web ($WEB_IP) 1 -> NOERROR; api ($API_IP) 2 (query + busybox retransmission) -> ECONNREFUSED." ;;
     tcp) echo "1 upstream attempt over TCP from web's netns ($WEB_IP): SOCK_STREAM socket, connect = EINPROGRESS, A $NAME_OK -> NOERROR." ;;
+    host) echo "2 upstream attempts, both from dockerd's own netns ($NS_HOST, no setns; UDP connect to $LO_IP:53, getsockname = 127.0.0.1): A $NAME_OK -> NOERROR ($ANSWER_IP), then A $NAME_NX -> NXDOMAIN." ;;
   esac
 }
 
@@ -549,6 +712,10 @@ scenario_body() {
       ;;
     answered) nsl web "$NAME_OK" a ;;
     nxdomain) nsl web "$NAME_NX" a ;;
+    host)
+      nsl web "$NAME_OK" a
+      nsl web "$NAME_NX" a
+      ;;
     refused) nsl web "$NAME_REFUSED" a ;;
     reject)
       add_rule -s "$SUBNET" -p udp --dport 53 -j REJECT
@@ -564,15 +731,31 @@ scenario_body() {
       local key
       key=$(dk inspect -f '{{.NetworkSettings.SandboxKey}}' web)
       echo "--- web (nsenter --net=$key): dnstcp.py 127.0.0.11 $NAME_OK A"
-      nsenter --net="$key" timeout --foreground 20 python3 "$SCRIPT_DIR/dnstcp.py" 127.0.0.11 "$NAME_OK" A 2>&1 || echo "(failed: exit $?)"
+      in_dockerd_mnt nsenter --net="$key" timeout --foreground 20 python3 "$SCRIPT_DIR/dnstcp.py" 127.0.0.11 "$NAME_OK" A 2>&1 || echo "(failed: exit $?)"
       ;;
   esac
 }
 
+check_scenario_mode() { # scenario: dies unless the running lab's mode fits it
+  local mode
+  mode=$(lab_mode)
+  if [[ " $HOST_SCENARIOS " == *" $1 "* ]]; then
+    [[ $mode == host-resolver ]] ||
+      die "scenario '$1' needs a host-resolver lab (lab.sh up --host-resolver); the lab in $LAB is in default mode"
+  elif [[ $mode == host-resolver ]]; then
+    die "scenario '$1' needs a default lab (lab.sh up): it is about the container-netns path to $UP_IP (daemon.json \"dns\") and FORWARD rules, which a host-resolver lab does not use; there, use: $HOST_SCENARIOS"
+  fi
+}
+
+check_scenario() { # scenario: known, lab up, mode fits
+  scenario_desc "$1" >/dev/null
+  dockerd_pid >/dev/null || die "lab is not up (run: lab.sh up)"
+  check_scenario_mode "$1"
+}
+
 run_scenario() { # in a subshell: rules are removed on any exit
   local name=$1
-  scenario_desc "$name" >/dev/null
-  dockerd_pid >/dev/null || die "lab is not up (run: lab.sh up)"
+  check_scenario "$name"
   (
     trap remove_rules EXIT
     trap 'exit 130' INT TERM
@@ -581,10 +764,95 @@ run_scenario() { # in a subshell: rules are removed on any exit
   )
 }
 
-cmd_scenario() {
-  [[ $# -eq 1 ]] || die "usage: lab.sh scenario <$(tr ' ' '|' <<<"$SCENARIOS")>"
+cmd_scenario() { # <name> [--facts <file.json>]
+  local usage name facts="" tmp rc=0
+  usage="usage: lab.sh scenario <$(tr ' ' '|' <<<"$SCENARIOS")> [--facts <file.json>]"
+  (($# >= 1)) || die "$usage"
+  name=$1
+  shift
+  while (($#)); do
+    case $1 in
+      --facts) [[ $# -ge 2 && -n $2 ]] || die "$usage"; facts=$2; shift 2 ;;
+      --facts=?*) facts=${1#--facts=}; shift ;;
+      *) die "$usage" ;;
+    esac
+  done
   need_root
-  run_scenario "$1"
+  if [[ -z $facts ]]; then
+    run_scenario "$name"
+    return
+  fi
+  [[ -d $(dirname -- "$facts") ]] || die "--facts: the directory of '$facts' does not exist"
+  check_scenario "$name"
+  tmp=$(mktemp -d "$LAB/facts.XXXXXX")
+  facts_begin
+  # the clients' output still goes to stdout, as without --facts; a copy is read for the rule counters
+  run_scenario "$name" | tee "$tmp/scenario.out" || rc=$?
+  if ((rc == 130 || rc == 143)); then
+    rm -rf "$tmp"
+    die "interrupted; no facts written"
+  fi
+  facts_end "$tmp/scenario.out" "$tmp/dnsmasq.window" "$facts"
+  rm -rf "$tmp"
+  ((rc == 0)) || log "WARNING: scenario exited with $rc (facts written to $facts)"
+  return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------
+# measured facts (shared by `scenario --facts` and `record`): what reached the upstream dnsmasq
+# during one scenario run (its query log, from the line where facts_begin left it) and what the
+# scenario's REJECT/DROP rules caught (the "counter:" lines the scenario prints)
+
+FACTS_LOG=""
+FACTS_FROM=1
+FACT_ANSWERED=0
+FACT_REJECTED=0
+FACT_DROPPED=0
+
+facts_begin() {
+  FACTS_LOG=$(dns_log)
+  [[ -f $FACTS_LOG ]] || die "no dnsmasq log $FACTS_LOG"
+  FACTS_FROM=$(($(wc -l <"$FACTS_LOG") + 1))
+}
+
+dnsmasq_summary() { # dnsmasq log excerpt (--log-queries=extra) -> one line per (type, name, answer)
+  awk '
+    {
+      for (i = 1; i <= NF; i++) if ($i ~ /^dnsmasq[^ ]*\[[0-9]+\]:$/) break
+      key = $(i + 1) " " $(i + 2); what = $(i + 3)
+      if (what ~ /^query\[/) {
+        t = what; sub(/^query\[/, "", t); sub(/\]$/, "", t)
+        if (!(key in qt)) order[++n] = key
+        qt[key] = t; qn[key] = $(i + 4); next
+      }
+      if ((what == "config" || what == "reply" || what == "cached") && !(key in res)) {
+        name = $(i + 4); val = $(i + 6)
+        if (name == "error") res[key] = val
+        else if (val == "NXDOMAIN" || val == "NODATA" || val == "NODATA-IPv6" || val == "NODATA-IPv4") res[key] = val
+        else res[key] = "NOERROR " val
+      }
+    }
+    END {
+      printf "queries received by dnsmasq: %d\n", n
+      for (j = 1; j <= n; j++) { k = order[j]; c[qt[k] " " qn[k] " -> " (k in res ? res[k] : "(no answer logged)")]++ }
+      for (x in c) printf "  %d x %s\n", c[x], x
+    }' "$1"
+}
+
+facts_end() { # scenario-output window-file json-file: sets FACT_*, writes the log window and the JSON
+  local scen_out=$1 window=$2 json=$3
+  tail -n +"$FACTS_FROM" "$FACTS_LOG" >"$window"
+  FACT_ANSWERED=$(dnsmasq_summary "$window" | awk 'NR == 1 { print $NF }')
+  FACT_REJECTED=$(awk '$1 == "counter:" && $2 == "REJECT" { n += $3 } END { print n + 0 }' "$scen_out")
+  FACT_DROPPED=$(awk '$1 == "counter:" && $2 == "DROP" { n += $3 } END { print n + 0 }' "$scen_out")
+  # answered attempts by rcode as dnsmasq logged them (NODATA is a NOERROR answer)
+  dnsmasq_summary "$window" | awk -v answered="$FACT_ANSWERED" -v rejected="$FACT_REJECTED" -v dropped="$FACT_DROPPED" '
+    $2 == "x" { for (i = 3; i <= NF; i++) if ($i == "->") { r = $(i + 1); if (r ~ /^NODATA/) r = "NOERROR"; rc[r] += $1 } }
+    END {
+      printf "{\"attempts\": %d, \"answered\": %d, \"rejected\": %d, \"dropped\": %d, \"rcodes\": {", answered + rejected + dropped, answered, rejected, dropped
+      sep = ""; for (r in rc) { printf "%s\"%s\": %d", sep, r, rc[r]; sep = ", " }
+      print "}}"
+    }' >"$json"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -659,30 +927,6 @@ stop_strace() {
   rm -f "$LAB/strace.pid"
 }
 
-dnsmasq_summary() { # dnsmasq log excerpt (--log-queries=extra) -> one line per (type, name, answer)
-  awk '
-    {
-      for (i = 1; i <= NF; i++) if ($i ~ /^dnsmasq[^ ]*\[[0-9]+\]:$/) break
-      key = $(i + 1) " " $(i + 2); what = $(i + 3)
-      if (what ~ /^query\[/) {
-        t = what; sub(/^query\[/, "", t); sub(/\]$/, "", t)
-        if (!(key in qt)) order[++n] = key
-        qt[key] = t; qn[key] = $(i + 4); next
-      }
-      if ((what == "config" || what == "reply" || what == "cached") && !(key in res)) {
-        name = $(i + 4); val = $(i + 6)
-        if (name == "error") res[key] = val
-        else if (val == "NXDOMAIN" || val == "NODATA" || val == "NODATA-IPv6" || val == "NODATA-IPv4") res[key] = val
-        else res[key] = "NOERROR " val
-      }
-    }
-    END {
-      printf "queries received by dnsmasq: %d\n", n
-      for (j = 1; j <= n; j++) { k = order[j]; c[qt[k] " " qn[k] " -> " (k in res ? res[k] : "(no answer logged)")]++ }
-      for (x in c) printf "  %d x %s\n", c[x], x
-    }' "$1"
-}
-
 cmd_record() {
   need_root
   [[ $# -ge 3 && $3 == "--" ]] || die "usage: lab.sh record <scenario> <outdir> -- <strace flags...>"
@@ -691,6 +935,7 @@ cmd_record() {
   scenario_desc "$scenario" >/dev/null
   local dpid
   dpid=$(dockerd_pid) || die "lab is not up (run: lab.sh up)"
+  check_scenario_mode "$scenario"
   command -v strace >/dev/null || die "strace not found"
 
   # flags: strip -p/-o (and their arguments) and the pseudo flag --stderr
@@ -732,15 +977,15 @@ cmd_record() {
   local ctx=""
   for c in web api; do
     key=$(dk inspect -f '{{.NetworkSettings.SandboxKey}}' "$c")
-    ino=$(stat -L -c %i "$key")
+    ino=$(in_dockerd_mnt stat -L -c %i "$key")
     cid=$(dk inspect -f '{{.Id}}' "$c")
     cpid=$(dk inspect -f '{{.State.Pid}}' "$c")
     ctx+="| $c | $(dk inspect -f "{{(index .NetworkSettings.Networks \"$NET_NAME\").IPAddress}}" "$c") | \`$(stock_path "$key")\` (\`$key\` in the lab) | $ino | ${cid:0:12} | $cpid |"$'\n'
   done
-  local host_ino nthreads dns_before
+  local host_ino nthreads
   host_ino=$(stat -L -c %i "/proc/$dpid/ns/net")
   nthreads=$(find "/proc/$dpid/task" -mindepth 1 -maxdepth 1 | wc -l)
-  dns_before=$(wc -l <"$LAB/dnsmasq.log")
+  facts_begin
 
   log "recording scenario '$scenario' into $out"
   log "  ${cmd[*]}"
@@ -779,7 +1024,7 @@ cmd_record() {
   secs=$(elapsed "$t0")
   ((rc == 0)) || log "WARNING: scenario exited with $rc"
 
-  tail -n +"$((dns_before + 1))" "$LAB/dnsmasq.log" >"$LAB/dnsmasq.window"
+  facts_end "$scen_out" "$LAB/dnsmasq.window" "$out/measured.json"
 
   # path rewrite, size check, gzip when large
   local f residue=0 sizes="" n
@@ -798,20 +1043,10 @@ cmd_record() {
   done
   sizes=$(cd "$out" && stat -c '%n %s bytes' trace*)
 
-  # cross-checks: what reached dnsmasq, what the rules caught, what the trace shows
-  local answered rejected dropped measured found
-  answered=$(dnsmasq_summary "$LAB/dnsmasq.window" | awk 'NR == 1 { print $NF }')
-  rejected=$(awk '$1 == "counter:" && $2 == "REJECT" { n += $3 } END { print n + 0 }' "$scen_out")
-  dropped=$(awk '$1 == "counter:" && $2 == "DROP" { n += $3 } END { print n + 0 }' "$scen_out")
-  measured="$((answered + rejected + dropped)) attempts = $answered answered by dnsmasq + $rejected caught by REJECT (ECONNREFUSED) + $dropped caught by DROP (timeout)."
-  # the same, for tests: answered attempts by rcode as dnsmasq logged them
-  dnsmasq_summary "$LAB/dnsmasq.window" | awk -v answered="$answered" -v rejected="$rejected" -v dropped="$dropped" '
-    $2 == "x" { for (i = 3; i <= NF; i++) if ($i == "->") { r = $(i + 1); if (r ~ /^NODATA/) r = "NOERROR"; rc[r] += $1 } }
-    END {
-      printf "{\"attempts\": %d, \"answered\": %d, \"rejected\": %d, \"dropped\": %d, \"rcodes\": {", answered + rejected + dropped, answered, rejected, dropped
-      sep = ""; for (r in rc) { printf "%s\"%s\": %d", sep, r, rc[r]; sep = ", " }
-      print "}}"
-    }' >"$out/measured.json"
+  # cross-checks: what reached dnsmasq and what the rules caught (from facts_end, as in measured.json),
+  # and what the trace shows
+  local measured found
+  measured="$((FACT_ANSWERED + FACT_REJECTED + FACT_DROPPED)) attempts = $FACT_ANSWERED answered by dnsmasq + $FACT_REJECTED caught by REJECT (ECONNREFUSED) + $FACT_DROPPED caught by DROP (timeout)."
   found=$(cd "$out" && zcat -f trace* | awk '
     /connect\(/ && /htons\(53\)/ { c++ }
     /ECONNREFUSED/ && !/connect\(/ { r++ }
@@ -868,9 +1103,16 @@ cmd_record() {
     echo
     scenario_desc "$scenario"
     echo
-    echo "Upstream: dnsmasq $UP_IP:53 (daemon.json \"dns\"), in namespace $NS_UP. Records: A $NAME_OK -> $ANSWER_IP;"
-    echo "AAAA $NAME_OK -> REFUSED; *.nx.example.test -> NXDOMAIN; anything else -> REFUSED."
-    echo "Container traffic reaches it through dockerd's bridge and MASQUERADE in $NS_HOST, so dnsmasq sees $HOST_IP."
+    if [[ $(lab_mode) == host-resolver ]]; then
+      echo "Upstream: dnsmasq $LO_IP:53 on lo in $NS_HOST, dockerd's own namespace. daemon.json has no \"dns\"; dockerd's"
+      echo "/etc/resolv.conf (a bind mount in its private mount namespace) names only $LO_IP. Records: A $NAME_OK -> $ANSWER_IP;"
+      echo "AAAA $NAME_OK -> REFUSED; *.nx.example.test -> NXDOMAIN; anything else -> REFUSED."
+      echo "dockerd dials it from its own network namespace (HostLoopback, no setns), so dnsmasq sees 127.0.0.1."
+    else
+      echo "Upstream: dnsmasq $UP_IP:53 (daemon.json \"dns\"), in namespace $NS_UP. Records: A $NAME_OK -> $ANSWER_IP;"
+      echo "AAAA $NAME_OK -> REFUSED; *.nx.example.test -> NXDOMAIN; anything else -> REFUSED."
+      echo "Container traffic reaches it through dockerd's bridge and MASQUERADE in $NS_HOST, so dnsmasq sees $HOST_IP."
+    fi
     echo
     echo "### What the clients printed (scenario exit status $rc)"
     echo
@@ -935,6 +1177,7 @@ cmd_fixtures() {
   mkdir -p "$dest"
   dest=$(cd "$dest" && pwd)
   dockerd_pid >/dev/null || die "lab is not up (run: lab.sh up)"
+  [[ $(lab_mode) == default ]] || die "the fixture set is recorded in a default lab (lab.sh up), not a host-resolver lab"
   local -a flags
   for s in mixed drop; do
     for fs in ttt-T-yy blog y xx r s32 ff; do
@@ -949,7 +1192,7 @@ cmd_fixtures() {
 }
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {

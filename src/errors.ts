@@ -4,6 +4,18 @@ export const ERROR_EXIT_CODES = {
   E_INPUT_UNREADABLE: 2,
   E_INPUT_CORRUPT: 2,
   E_USAGE: 64,
+  E_NO_SUCH_PID: 2,
+  E_DOCKERD_NOT_FOUND: 2,
+  E_DOCKERD_AMBIGUOUS: 64,
+  E_DOCKER_HOST_REMOTE: 64,
+  /** The tracer is not installed (EX_UNAVAILABLE). */
+  E_TRACER_MISSING: 69,
+  /** Not allowed to trace the target (EX_NOPERM). */
+  E_ATTACH_DENIED: 77,
+  /** The tracer failed to start or attach for another reason (EX_SOFTWARE). */
+  E_ATTACH_FAILED: 70,
+  /** --save cannot be written (EX_CANTCREAT). */
+  E_OUTPUT_UNWRITABLE: 73,
 } as const;
 
 export type Ns53ErrorCode = keyof typeof ERROR_EXIT_CODES;

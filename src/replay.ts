@@ -1,15 +1,27 @@
-import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 import type { CorrelatorOptions, SummaryRecord } from './sessions/index.js';
-import { feedTraceLines } from './sources/trace-lines.js';
 import { describeInput } from './sources/trace-input.js';
+import { feedTraceLines } from './sources/trace-lines.js';
+import { hasTraceMeta, initialNetnsOf, traceMetaPath } from './sources/trace-meta.js';
+import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 
 /**
  * Replays saved strace logs: `paths` are files (plain or gzip), `-` for standard input, or the per-thread files
- * of one `strace -ff` run (merged by time). Sessions reach `listener` as they complete; resolves with the summary.
+ * of one `strace -ff` run (merged by time). A trace saved by `ns53 attach --save` has a meta file next to it
+ * with the namespaces /proc showed at attach time; it is read, so the replay matches the live run.
+ * Sessions reach `listener` as they complete; resolves with the summary.
  */
 export async function replayTrace(paths: string[], listener: SessionListener, options: Partial<CorrelatorOptions> = {}): Promise<SummaryRecord> {
   const inputs = paths.map(describeInput);
   const pipeline = new TracePipeline(listener, options);
-  const { bytes, notes } = await feedTraceLines(inputs, (buffer, start, end, file, line, pid) => pipeline.pushBytes(buffer, start, end, file, line, pid));
-  return pipeline.end({ inputs: paths, bytes, notes });
+  const notes: string[] = [];
+  const withMeta = paths.find(hasTraceMeta);
+  if (withMeta !== undefined) {
+    // zod is loaded only here, so a plain replay starts without it.
+    const { readTraceMeta } = await import('./sources/trace-meta-schema.js');
+    const meta = readTraceMeta(withMeta);
+    pipeline.seed(initialNetnsOf(meta));
+    notes.push(`read ${traceMetaPath(withMeta)}: the namespaces of ${meta.target.comm} (PID ${meta.target.pid}) when the trace began`);
+  }
+  const fed = await feedTraceLines(inputs, (buffer, start, end, file, line, pid) => pipeline.pushBytes(buffer, start, end, file, line, pid));
+  return pipeline.end({ inputs: paths, bytes: fed.bytes, notes: [...notes, ...fed.notes] });
 }

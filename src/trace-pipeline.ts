@@ -11,7 +11,7 @@ import {
   type SessionRecord,
   type SummaryRecord,
 } from './sessions/index.js';
-import { NetState } from './state/index.js';
+import { NetState, type InitialNetns } from './state/index.js';
 import { formatTraceTime } from './trace-time-format.js';
 
 /** What the pipeline reports to its caller as it goes. */
@@ -66,6 +66,17 @@ export class TracePipeline {
   /** Takes one physical line as bytes[start, end): the fast way in, for lines straight from a file. */
   pushBytes(bytes: Buffer, start: number, end: number, file: string, line: number, pid: number | null = null): void {
     this.reader.pushBytes(bytes, start, end, file, line, pid);
+  }
+
+  /** Starts from the namespaces a live tracer read from /proc as the trace began. */
+  seed(initial: InitialNetns): void {
+    this.state.seed(initial);
+  }
+
+  /** Counts so far, for a live status line. */
+  progress(): { lines: number; sessions: number; attempts: number; outcomes: Readonly<Record<string, number>>; parseIssues: number } {
+    const { tally } = this;
+    return { lines: this.reader.counts.lines, sessions: tally.sessions, attempts: tally.attempts, outcomes: tally.outcomes, parseIssues: tally.issueTotal };
   }
 
   /** Says that the trace holds nothing more up to `seconds` (trace time): see SessionCorrelator.advanceTo. */

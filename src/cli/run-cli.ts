@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
-import type { SummaryRecord } from '../sessions/index.js';
-import { formatNdjsonLine } from '../sinks/ndjson.js';
-import { printable } from '../sinks/printable.js';
-import { formatSessionRows, formatTableHeader, formatTableSummary } from '../sinks/table.js';
+import { attachCommand, BACKENDS, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-command.js';
+import type { CliIo } from './cli-io.js';
+import { FORMATS, SessionPrinter, type Format } from './session-printer.js';
 
 /** The version in package.json (two levels above dist/src/cli). */
 function packageVersion(): string {
@@ -13,55 +12,35 @@ function packageVersion(): string {
   return manifest.version;
 }
 
-/** Where the CLI writes; injected so tests can run it in-process. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  stdoutIsTerminal: boolean;
-}
-
-const FORMATS = ['table', 'ndjson'] as const;
-type Format = (typeof FORMATS)[number];
-
-/** Parse issues listed on stderr before pointing at the summary. */
-const ISSUES_SHOWN = 3;
-
-function reportIssues(summary: SummaryRecord, io: CliIo): void {
-  const { total, byCode, first } = summary.parseIssues;
-  if (total === 0) return;
-  const codes = Object.entries(byCode).map(([code, count]) => `${code} ${count}`).join(', ');
-  io.stderr(`ns53: ${total} line${total === 1 ? '' : 's'} could not be read (${codes}); they were skipped:\n`);
-  for (const issue of first.slice(0, ISSUES_SHOWN)) {
-    io.stderr(`  ${issue.file}:${issue.line}:${issue.column}: ${issue.code}: ${issue.message}\n    ${printable(issue.excerpt)}\n`);
-  }
-  if (total > ISSUES_SHOWN) io.stderr(`  … see "parseIssues" in the summary (--format ndjson) for more\n`);
-}
+export type { CliIo } from './cli-io.js';
 
 async function replayCommand(paths: string[], format: Format, io: CliIo): Promise<void> {
-  let headerShown = false;
-  const summary = await replayTrace(paths, {
-    session(record) {
-      if (format === 'ndjson') {
-        io.stdout(formatNdjsonLine(record));
-        return;
-      }
-      if (!headerShown) {
-        io.stdout(`${formatTableHeader(record.time?.endsWith('Z') ?? false)}\n`);
-        headerShown = true;
-      }
-      io.stdout(`${formatSessionRows(record).join('\n')}\n`);
-    },
-  });
-  if (format === 'ndjson') io.stdout(formatNdjsonLine(summary));
-  else {
-    if (!headerShown) io.stdout('no DNS sessions found\n');
-    io.stdout(`\n${formatTableSummary(summary).join('\n')}\n`);
-  }
-  for (const note of summary.notes) io.stderr(`ns53: note: ${note}\n`);
-  reportIssues(summary, io);
+  const printer = new SessionPrinter(format, io);
+  const summary = await replayTrace(paths, { session: (record) => printer.session(record) });
+  printer.summary(summary);
 }
 
-function buildProgram(io: CliIo): Command {
+/** A whole number of at least `min`, for commander. */
+function wholeNumber(flag: string, min: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < min) throw new InvalidArgumentError(`${flag} wants a whole number of at least ${min}, got '${value}'`);
+    return Number(value);
+  };
+}
+
+/** Seconds, for --duration: a positive number, fractions allowed. */
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`--duration wants seconds (a positive number), got '${value}'`);
+  return n;
+}
+
+/** The exit status a command sets when its outcome is not all-or-nothing (attach: 1 when tracing ended on its own). */
+interface RunOutcome {
+  status: number;
+}
+
+function buildProgram(io: CliIo, outcome: RunOutcome): Command {
   const program = new Command()
     .name('ns53')
     .description('Which network namespace did that DNS query really leave from, and what happened to it?')
@@ -79,19 +58,38 @@ function buildProgram(io: CliIo): Command {
       '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
     )
     .action(async (paths: string[], options: { format: Format }) => replayCommand(paths, options.format, io));
+  program
+    .command('attach')
+    .description('trace a running dockerd live (as root) and show its DNS forwarding sessions as they happen')
+    .option('--docker', 'find dockerd: the daemon behind DOCKER_HOST, its pid file, or the only process named dockerd (the default)')
+    .option('--pid <pid>', 'trace this process instead (dockerd, or any DNS forwarder)', wholeNumber('--pid', 1))
+    .option('--pidfile <file>', "dockerd's pid file, for --docker (default: /var/run/docker.pid)")
+    .addOption(new Option('--backend <backend>', 'how to trace').choices(BACKENDS).default('strace'))
+    .option('--save <file>', 'also keep the raw trace in <file> (and <file>.meta.json); "ns53 replay <file>" shows the same sessions')
+    .option('--duration <seconds>', 'detach after this many seconds', seconds)
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .option('--strace <path>', 'the strace to run', 'strace')
+    .addHelpText(
+      'after',
+      `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; strace detaches and dockerd keeps running.\nCost: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson`,
+    )
+    .action(async (options: AttachCommandOptions) => {
+      outcome.status = await attachCommand(options, io);
+    });
   return program;
 }
 
 /** Runs ns53 with `argv` (without node and script); resolves with the exit status. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const outcome: RunOutcome = { status: 0 };
+  const program = buildProgram(io, outcome);
   try {
     if (argv.length === 0) {
       program.outputHelp();
       return 0;
     }
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return outcome.status;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : error.exitCode;
     if (error instanceof Ns53Error) {

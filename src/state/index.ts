@@ -1,3 +1,3 @@
-export { NetState, type ResolvedEvent } from './net-state.js';
+export { NetState, type InitialNetns, type ResolvedEvent } from './net-state.js';
 export { labelNetns, isContainerSandbox, type Netns } from './netns.js';
 export type { SocketState } from './socket-state.js';

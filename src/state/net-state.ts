@@ -20,6 +20,16 @@ export interface ResolvedEvent {
   process: number;
 }
 
+/** What a live tracer saw of the target's namespaces as the trace began (from /proc). */
+export interface InitialNetns {
+  /** The target's process id (its main thread). */
+  pid: number;
+  /** The inode of the target's own (main thread's) network namespace: the host's, for dockerd. */
+  hostInode: number | null;
+  /** Each thread's namespace inode at attach time. */
+  threads: ReadonlyMap<number, number>;
+}
+
 /** `/proc/self/ns/net`, `/proc/thread-self/ns/net`, `/proc/PID/ns/net`, `/proc/PID/task/TID/ns/net`. */
 const PROC_NETNS = /^\/proc\/(self|thread-self|\d+)(?:\/task\/(\d+))?\/ns\/net$/;
 
@@ -33,6 +43,22 @@ export class NetState {
   private readonly processes = new Map<number, ProcessState>();
   private mainProcess: (ProcessState) | null = null;
   private nextSocketId = 1;
+
+  /**
+   * Starts from what /proc said at attach time: the host namespace's inode (so a setns back to it through an
+   * fd opened before the trace is still recognised as the host), and threads that were elsewhere.
+   */
+  seed(initial: InitialNetns): void {
+    if (initial.hostInode !== null) this.namespaces.learnInode(this.namespaces.host, initial.hostInode);
+    // The main thread first: the first thread seen names the process.
+    this.thread(initial.pid);
+    for (const [tid, inode] of initial.threads) {
+      if (inode === initial.hostInode) continue;
+      const thread = this.thread(tid);
+      thread.netns = this.namespaces.forInode(inode);
+      thread.netnsKnown = true;
+    }
+  }
 
   /** What the fd is, for decoders deciding whether to read a call: see DecodeContext. */
   fdKind(tid: number, fd: number): 'inet' | 'other' | 'unknown' {

@@ -1,0 +1,56 @@
+import type { SessionRecord, SummaryRecord } from '../sessions/index.js';
+import { formatNdjsonLine } from '../sinks/ndjson.js';
+import { printable } from '../sinks/printable.js';
+import { formatSessionRows, formatTableHeader, formatTableSummary } from '../sinks/table.js';
+import type { CliIo } from './cli-io.js';
+
+export const FORMATS = ['table', 'ndjson'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** Parse issues listed on stderr before pointing at the summary. */
+const ISSUES_SHOWN = 3;
+
+/** Prints sessions as they come, in the chosen format, and the summary at the end. */
+export class SessionPrinter {
+  private headerShown = false;
+
+  constructor(
+    private readonly format: Format,
+    private readonly io: CliIo,
+  ) {}
+
+  session(record: SessionRecord): void {
+    if (this.format === 'ndjson') {
+      this.io.stdout(formatNdjsonLine(record));
+      return;
+    }
+    if (!this.headerShown) {
+      this.io.stdout(`${formatTableHeader(record.time?.endsWith('Z') ?? false)}\n`);
+      this.headerShown = true;
+    }
+    this.io.stdout(`${formatSessionRows(record).join('\n')}\n`);
+  }
+
+  /** The summary on stdout; notes and parse issues on stderr. */
+  summary(summary: SummaryRecord): void {
+    const { io } = this;
+    if (this.format === 'ndjson') io.stdout(formatNdjsonLine(summary));
+    else {
+      if (!this.headerShown) io.stdout('no DNS sessions found\n');
+      io.stdout(`\n${formatTableSummary(summary).join('\n')}\n`);
+    }
+    for (const note of summary.notes) io.stderr(`ns53: note: ${note}\n`);
+    reportIssues(summary, io);
+  }
+}
+
+function reportIssues(summary: SummaryRecord, io: CliIo): void {
+  const { total, byCode, first } = summary.parseIssues;
+  if (total === 0) return;
+  const codes = Object.entries(byCode).map(([code, count]) => `${code} ${count}`).join(', ');
+  io.stderr(`ns53: ${total} line${total === 1 ? '' : 's'} could not be read (${codes}); they were skipped:\n`);
+  for (const issue of first.slice(0, ISSUES_SHOWN)) {
+    io.stderr(`  ${issue.file}:${issue.line}:${issue.column}: ${issue.code}: ${issue.message}\n    ${printable(issue.excerpt)}\n`);
+  }
+  if (total > ISSUES_SHOWN) io.stderr(`  … see "parseIssues" in the summary (--format ndjson) for more\n`);
+}

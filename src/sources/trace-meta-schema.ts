@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Ns53Error } from '../errors.js';
+import { traceMetaPath } from './trace-meta.js';
+
+// Loaded only when a meta file exists: zod stays out of the start-up of a plain replay.
+
+/**
+ * `FILE.meta.json`, written next to a trace that `ns53 attach --save FILE` keeps: what the live run knew that
+ * the trace itself does not say (the namespaces of dockerd's threads as it began, which tracer, which host).
+ * `ns53 replay FILE` reads it, so the replay reports exactly the sessions the live run did.
+ */
+export const TraceMetaSchema = z.object({
+  format: z.literal('ns53-trace-meta'),
+  version: z.literal(1),
+  backend: z.literal('strace'),
+  /** The tracer's command line and `--version` line. */
+  command: z.string(),
+  tracerVersion: z.string().nullable(),
+  target: z.object({ pid: z.number().int().positive(), comm: z.string() }),
+  netns: z.object({
+    hostInode: z.number().int().positive().nullable(),
+    /** Thread id → netns inode at attach time, main thread first. */
+    threads: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
+  }),
+  kernel: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+});
+
+export type TraceMeta = z.infer<typeof TraceMetaSchema>;
+
+/** Reads and checks the meta file next to `tracePath` (the caller knows it exists); a file that does not fit is an error. */
+export function readTraceMeta(tracePath: string): TraceMeta {
+  const path = traceMetaPath(tracePath);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new Ns53Error('E_INPUT_CORRUPT', `${path}: not JSON (${(error as Error).message}); move it away to replay without it`);
+  }
+  const parsed = TraceMetaSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Ns53Error('E_INPUT_CORRUPT', `${path}: ${issue.path.join('.') || '(top)'}: ${issue.message}; move it away to replay without it`);
+  }
+  return parsed.data;
+}

@@ -4,6 +4,7 @@ import { Ns53Error } from './errors.js';
 import { callDecoders } from './events/decoders/index.js';
 import type { SummaryRecord } from './sessions/index.js';
 import { LineSplitter } from './sources/line-splitter.js';
+import { describeInput } from './sources/trace-input.js';
 import { readNetnsSnapshot } from './sources/netns-snapshot.js';
 import { processComm, processStatus, stoppedThreads } from './sources/process-status.js';
 import { buildStraceArgs, DEFAULT_STRING_LIMIT, formatCommandLine } from './sources/strace-command.js';
@@ -71,13 +72,15 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   const initial = readNetnsSnapshot(target.pid);
   const pipeline = new TracePipeline(listener, { emitOrder: 'completion' });
   pipeline.seed(initial);
-  const fileName = options.savePath ?? `strace -p ${target.pid}`;
+  // Positions name the file as a replay of it will (its base name), so live and replayed records are equal.
+  const fileName = options.savePath === null ? `strace -p ${target.pid}` : describeInput(options.savePath).name;
   let line = 0;
   const splitter = new LineSplitter((bytes, start, end) => pipeline.pushBytes(bytes, start, end, fileName, ++line));
   let bytes = 0;
   const args = buildStraceArgs({ pid: target.pid, calls: [...callDecoders.keys()], stringLimit: DEFAULT_STRING_LIMIT });
   const command = formatCommandLine(straceBinary, args);
   const startedAt = new Date().toISOString();
+  let clockAdvancedTo: number | null = null;
   const meta = (endedAt: string | null): TraceMeta => ({
     format: 'ns53-trace-meta',
     version: 1,
@@ -89,6 +92,7 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
     kernel: release(),
     startedAt,
     endedAt,
+    clockAdvancedTo,
   });
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(null));
 
@@ -119,7 +123,12 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   if (attached !== 'stopped') options.onAttached?.({ threads: attached, command, tracerVersion });
 
   // While strace prints nothing, the trace clock still moves: -ttt stamps are the wall clock.
-  const tick = setInterval(() => pipeline.advanceTo(Date.now() / 1000 - QUIET_CLOCK_LAG_SECONDS), TICK_MS);
+  const tick = setInterval(() => {
+    const now = Date.now() / 1000 - QUIET_CLOCK_LAG_SECONDS;
+    if (clockAdvancedTo !== null && now <= clockAdvancedTo) return;
+    clockAdvancedTo = now;
+    pipeline.advanceTo(now);
+  }, TICK_MS);
   const progress = options.onProgress ? setInterval(() => options.onProgress!(pipeline.progress()), PROGRESS_MS) : null;
   const ended = await Promise.race([stopRequested, strace.exited.then(() => null)]);
   const exit = ended === null ? await strace.exited : await strace.stop();
@@ -129,7 +138,7 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   splitter.end();
   await closeSaveFile(save);
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(new Date().toISOString()));
-  const summary = pipeline.end({ inputs: [fileName], bytes, notes: [] });
+  const summary = pipeline.end({ inputs: [options.savePath ?? fileName], bytes, notes: [] });
   return { summary, end: ended ?? endOfTracer(exit, target.pid), stoppedThreads: stoppedThreads(target.pid) };
 }
 

@@ -1,7 +1,7 @@
 import type { CorrelatorOptions, SummaryRecord } from './sessions/index.js';
 import { describeInput } from './sources/trace-input.js';
 import { feedTraceLines } from './sources/trace-lines.js';
-import { hasTraceMeta, initialNetnsOf, traceMetaPath } from './sources/trace-meta.js';
+import { hasTraceMeta, initialNetnsOf, traceMetaPath, type TraceMeta } from './sources/trace-meta.js';
 import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 
 /**
@@ -12,16 +12,24 @@ import { TracePipeline, type SessionListener } from './trace-pipeline.js';
  */
 export async function replayTrace(paths: string[], listener: SessionListener, options: Partial<CorrelatorOptions> = {}): Promise<SummaryRecord> {
   const inputs = paths.map(describeInput);
-  const pipeline = new TracePipeline(listener, options);
+  const meta = await readMetaOf(paths);
+  // A saved live run replays as it ran: sessions in the order they finished, the clock as far as it went.
+  const pipeline = new TracePipeline(listener, meta ? { emitOrder: 'completion', ...options } : options);
   const notes: string[] = [];
-  const withMeta = paths.find(hasTraceMeta);
-  if (withMeta !== undefined) {
-    // zod is loaded only here, so a plain replay starts without it.
-    const { readTraceMeta } = await import('./sources/trace-meta-schema.js');
-    const meta = readTraceMeta(withMeta);
-    pipeline.seed(initialNetnsOf(meta));
-    notes.push(`read ${traceMetaPath(withMeta)}: the namespaces of ${meta.target.comm} (PID ${meta.target.pid}) when the trace began`);
+  if (meta) {
+    pipeline.seed(initialNetnsOf(meta.meta));
+    notes.push(`read ${meta.path}: the namespaces of ${meta.meta.target.comm} (PID ${meta.meta.target.pid}) when the trace began`);
   }
   const fed = await feedTraceLines(inputs, (buffer, start, end, file, line, pid) => pipeline.pushBytes(buffer, start, end, file, line, pid));
+  if (meta?.meta.clockAdvancedTo != null) pipeline.advanceTo(meta.meta.clockAdvancedTo);
   return pipeline.end({ inputs: paths, bytes: fed.bytes, notes: [...notes, ...fed.notes] });
+}
+
+/** The meta file of the first input that has one (see trace-meta.ts). */
+async function readMetaOf(paths: string[]): Promise<{ path: string; meta: TraceMeta } | null> {
+  const withMeta = paths.find(hasTraceMeta);
+  if (withMeta === undefined) return null;
+  // zod is loaded only here, so a plain replay starts without it.
+  const { readTraceMeta } = await import('./sources/trace-meta-schema.js');
+  return { path: traceMetaPath(withMeta), meta: readTraceMeta(withMeta) };
 }

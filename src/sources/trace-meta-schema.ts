@@ -26,6 +26,11 @@ export const TraceMetaSchema = z.object({
   kernel: z.string(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
+  /**
+   * The last trace time the live run advanced its clock to while the trace was quiet (seconds, as the -ttt
+   * stamps). A replay advances to it before it ends, so sessions finish in the order the live run printed them.
+   */
+  clockAdvancedTo: z.number().nullable(),
 });
 
 export type TraceMeta = z.infer<typeof TraceMetaSchema>;

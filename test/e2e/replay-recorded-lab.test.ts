@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { replayTrace } from '../../src/replay.js';
 import type { SessionRecord } from '../../src/sessions/index.js';
 import { ipOf } from '../../src/sessions/verdict.js';
-import { repoPath } from '../support/repo-root.js';
+import { lab, prerequisitesVerdict, type MeasuredFacts } from '../support/lab.js';
 
 /**
  * End to end against a real dockerd: the lab (test/e2e/lab/lab.sh) runs Debian's dockerd in its own network
@@ -18,37 +17,11 @@ import { repoPath } from '../support/repo-root.js';
  * Needs root and the lab's packages. Under CI=true a missing prerequisite fails the suite; elsewhere it is
  * skipped with the reason.
  */
-const LAB = repoPath('test/e2e/lab/lab.sh');
-const COMMANDS = ['dockerd', 'containerd', 'runc', 'dnsmasq', 'busybox', 'iptables', 'strace', 'nsenter', 'ip', 'python3'];
-
-function missingPrerequisites(): string[] {
-  const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push('root (the lab creates network namespaces and attaches strace)');
-  for (const command of COMMANDS) {
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) missing.push(command);
-  }
-  return missing;
-}
-
-function lab(...args: string[]): string {
-  const run = spawnSync('bash', [LAB, ...args], { encoding: 'utf8', timeout: 240_000 });
-  assert.equal(run.status, 0, `lab.sh ${args.join(' ')} failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
-  return run.stdout;
-}
-
-interface Measured {
-  attempts: number;
-  answered: number;
-  rejected: number;
-  dropped: number;
-  rcodes: Record<string, number>;
-}
-
-async function recordAndReplay(scenario: string, flags: string[]): Promise<{ sessions: SessionRecord[]; measured: Measured; notes: string }> {
+async function recordAndReplay(scenario: string, flags: string[]): Promise<{ sessions: SessionRecord[]; measured: MeasuredFacts; notes: string }> {
   const dir = mkdtempSync(join(tmpdir(), `ns53-e2e-${scenario}-`));
   try {
     lab('record', scenario, dir, '--', ...flags);
-    const measured = JSON.parse(readFileSync(join(dir, 'measured.json'), 'utf8')) as Measured;
+    const measured = JSON.parse(readFileSync(join(dir, 'measured.json'), 'utf8')) as MeasuredFacts;
     const inputs = readdirSync(dir).filter((f) => f.startsWith('trace')).sort().map((f) => join(dir, f));
     const sessions: SessionRecord[] = [];
     const summary = await replayTrace(inputs, { session: (s) => sessions.push(s) });
@@ -59,7 +32,7 @@ async function recordAndReplay(scenario: string, flags: string[]): Promise<{ ses
   }
 }
 
-function checkAgainstGroundTruth(sessions: SessionRecord[], measured: Measured): void {
+function checkAgainstGroundTruth(sessions: SessionRecord[], measured: MeasuredFacts): void {
   const attempts = sessions.flatMap((s) => s.attempts);
   const count = (outcome: string): number => attempts.filter((a) => a.outcome === outcome).length;
   assert.equal(attempts.length, measured.attempts, 'attempts = queries dnsmasq saw + packets the rules caught');
@@ -77,10 +50,9 @@ function checkAgainstGroundTruth(sessions: SessionRecord[], measured: Measured):
   }
 }
 
-const missing = missingPrerequisites();
-const unmet = missing.length > 0 ? `missing: ${missing.join(', ')}` : false;
+const { unmet, mustFail } = prerequisitesVerdict();
 
-if (unmet && process.env.CI === 'true') {
+if (mustFail) {
   test('end-to-end prerequisites are installed (CI=true)', () => assert.fail(`cannot run the real-dockerd tests: ${unmet}`));
 } else {
   describe('replay of traces recorded from a real dockerd', { skip: unmet, timeout: 600_000 }, () => {

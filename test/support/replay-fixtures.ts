@@ -6,6 +6,8 @@ import { REPO_ROOT, repoPath } from './repo-root.js';
 
 /** Files in a fixture directory that are not inputs. */
 const NOT_INPUT = new Set(['NOTES.md', 'expected.ndjson', 'facts.json', 'measured.json']);
+/** Meta files of traces saved by `ns53 attach --save`: read by replay next to their trace, not inputs. */
+const META_SUFFIX = '.meta.json';
 
 /** A replay fixture: a directory with trace file(s), NOTES.md, expected.ndjson and optionally facts.json. */
 export interface ReplayFixture {
@@ -23,7 +25,7 @@ export function replayFixtures(): ReplayFixture[] {
     .map((entry) => {
       const dir = join(root, entry.name);
       const inputs = readdirSync(dir)
-        .filter((file) => !NOT_INPUT.has(file))
+        .filter((file) => !NOT_INPUT.has(file) && !file.endsWith(META_SUFFIX))
         .sort()
         .map((file) => relative(REPO_ROOT, join(dir, file)));
       return { name: entry.name, dir, inputs };

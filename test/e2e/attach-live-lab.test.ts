@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { replayTrace } from '../../src/replay.js';
+import type { SessionRecord } from '../../src/sessions/index.js';
+import { ipOf } from '../../src/sessions/verdict.js';
+import { stoppedThreads, processStatus } from '../../src/sources/process-status.js';
+import { lab, prerequisitesVerdict, type MeasuredFacts } from '../support/lab.js';
+import { Ns53Process, parseNdjson } from '../support/ns53-process.js';
+import { repoPath } from '../support/repo-root.js';
+import { toolVersions } from '../support/tool-versions.js';
+
+/**
+ * `ns53 attach` on a real dockerd (Debian's docker.io, in the lab of test/e2e/lab/lab.sh). For each scenario:
+ * the real CLI attaches with --save, the lab makes containers resolve names and measures what reached the
+ * upstream (dnsmasq's log, REJECT/DROP counters), ns53 is stopped the way users stop it, and then:
+ * - the sessions printed live equal, record for record and in order, `ns53 replay` of the saved trace;
+ * - they agree with what the lab measured, independently of ns53;
+ * - dockerd is left running, not stopped or traced, and a container still resolves.
+ *
+ * NS53_RECORD_FIXTURES=1 also keeps each scenario's saved trace as a replay fixture (fixtures/replay/live-*).
+ */
+
+type Stop = 'SIGTERM' | 'SIGINT' | 'duration';
+
+interface Scenario {
+  name: string;
+  stop: Stop;
+  /** Source addresses of the attempts (container IPs, or 127.0.0.1 on the host path). */
+  sources: string[];
+  upstream: string;
+  namespace: 'container' | 'host';
+  check?(sessions: SessionRecord[]): void;
+}
+
+const attemptsOf = (sessions: SessionRecord[]) => sessions.flatMap((s) => s.attempts);
+
+const CONTAINER_SCENARIOS: Scenario[] = [
+  {
+    name: 'answered',
+    stop: 'SIGTERM',
+    sources: ['172.18.0.2'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check(sessions) {
+      const [session] = sessions;
+      assert.equal(session?.query?.name, 'www.example.test');
+      assert.equal(session?.reply?.rcode, 'NOERROR');
+      assert.deepEqual(session?.attempts[0]?.answers.map((a) => a.data), ['10.0.0.5']);
+      assert.match(session!.verdict, /^forwarded from container namespace sandbox [0-9a-f]{12}.* as 172\.18\.0\.2:\d+ to 10\.77\.0\.2:53; answered NOERROR/);
+    },
+  },
+  {
+    name: 'nxdomain',
+    stop: 'SIGINT',
+    sources: ['172.18.0.2'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check: (sessions) => assert.deepEqual(attemptsOf(sessions).map((a) => a.rcode), ['NXDOMAIN']),
+  },
+  {
+    name: 'refused',
+    stop: 'duration',
+    sources: ['172.18.0.2'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check: (sessions) => assert.deepEqual(attemptsOf(sessions).map((a) => a.rcode), ['REFUSED']),
+  },
+  {
+    name: 'reject',
+    stop: 'SIGTERM',
+    sources: ['172.18.0.2', '172.18.0.3'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check(sessions) {
+      for (const attempt of attemptsOf(sessions)) assert.equal(attempt.errno, 'ECONNREFUSED');
+      for (const session of sessions) assert.match(session.verdict, /a REJECT rule on the forwarded path \(the host's FORWARD chain\) rejects 172\.18\.0\.[23]/);
+    },
+  },
+  {
+    name: 'drop',
+    stop: 'SIGTERM',
+    sources: ['172.18.0.2'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check(sessions) {
+      for (const attempt of attemptsOf(sessions)) assert.ok(attempt.latencyMs! > 3900, `timed out after dockerd's 4 s (${attempt.latencyMs} ms)`);
+      assert.match(sessions[0]!.verdict, /a DROP rule/);
+    },
+  },
+  {
+    name: 'api-only',
+    stop: 'SIGINT',
+    sources: ['172.18.0.2', '172.18.0.3'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check(sessions) {
+      for (const attempt of attemptsOf(sessions)) {
+        assert.equal(attempt.outcome, ipOf(attempt.source) === '172.18.0.3' ? 'refused' : 'answer', `${attempt.source}: only api is blocked`);
+      }
+    },
+  },
+  {
+    name: 'tcp',
+    stop: 'SIGTERM',
+    sources: ['172.18.0.2'],
+    upstream: '10.77.0.2:53',
+    namespace: 'container',
+    check(sessions) {
+      const attempts = attemptsOf(sessions);
+      assert.ok(attempts.every((a) => a.proto === 'tcp'));
+      assert.equal(sessions[0]?.client?.proto, 'tcp');
+    },
+  },
+];
+
+const HOST_SCENARIO: Scenario = {
+  name: 'host',
+  stop: 'SIGTERM',
+  sources: ['127.0.0.1'],
+  upstream: '127.0.77.53:53',
+  namespace: 'host',
+  check(sessions) {
+    assert.deepEqual(attemptsOf(sessions).map((a) => a.rcode).sort(), ['NOERROR', 'NXDOMAIN']);
+    for (const session of sessions) {
+      assert.match(session.verdict, /^forwarded from the host namespace .* as 127\.0\.0\.1:\d+ to 127\.0\.77\.53:53/);
+      assert.doesNotMatch(session.verdict, /container/);
+    }
+  },
+};
+
+/** The lab's dockerd must run on after a detach: no thread stopped, no tracer left. */
+function assertDockerdRunsFree(pid: number): void {
+  assert.deepEqual(stoppedThreads(pid), [], 'no dockerd thread is left stopped');
+  const status = processStatus(pid);
+  assert.ok(status, 'dockerd is alive');
+  assert.equal(status.tracerPid, 0, 'no tracer is left attached');
+  assert.doesNotMatch(status.state, /^[Tt]/);
+}
+
+interface LiveRun {
+  sessions: SessionRecord[];
+  replayed: SessionRecord[];
+  measured: MeasuredFacts;
+  stderr: string;
+  dir: string;
+  savePath: string;
+}
+
+async function attachDuring(dockerd: number, scenario: Scenario): Promise<LiveRun> {
+  const dir = mkdtempSync(join(tmpdir(), `ns53-live-${scenario.name}-`));
+  const savePath = join(dir, 'trace.strace');
+  const factsPath = join(dir, 'measured.json');
+  const duration = scenario.stop === 'duration' ? ['--duration', '8'] : [];
+  const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--format', 'ndjson', '--save', savePath, ...duration]);
+  try {
+    await ns53.attached;
+    lab('scenario', scenario.name, '--facts', factsPath);
+    if (scenario.stop !== 'duration') ns53.child.kill(scenario.stop);
+    const exit = await ns53.waitForExit(30_000);
+    assert.equal(exit.code, 0, `ns53 exit status; stderr:\n${exit.stderr}`);
+    const why = { SIGTERM: 'SIGTERM', SIGINT: 'Ctrl-C', duration: 'the --duration passed' }[scenario.stop];
+    assert.match(exit.stderr, new RegExp(`ns53: detached from PID ${dockerd} \\(${why}\\); it keeps running`));
+    const { sessions, summary } = parseNdjson(exit.stdout);
+    assert.ok(summary, 'a summary ends the NDJSON');
+    assert.equal(summary.parseIssues.total, 0, JSON.stringify(summary.parseIssues.first));
+    const replayed: SessionRecord[] = [];
+    await replayTrace([savePath], { session: (record) => replayed.push(record) });
+    const measured = JSON.parse(readFileSync(factsPath, 'utf8')) as MeasuredFacts;
+    return { sessions, replayed, measured, stderr: exit.stderr, dir, savePath };
+  } finally {
+    if (ns53.child.exitCode === null && ns53.child.signalCode === null) ns53.child.kill('SIGKILL');
+  }
+}
+
+function assertMatchesMeasured(run: LiveRun, scenario: Scenario): void {
+  const attempts = attemptsOf(run.sessions);
+  const count = (outcome: string) => attempts.filter((a) => a.outcome === outcome).length;
+  const { measured } = run;
+  assert.ok(measured.attempts > 0, 'the scenario reached the upstream');
+  assert.equal(attempts.length, measured.attempts, 'attempts = queries dnsmasq saw + packets the rules caught');
+  assert.equal(count('answer'), measured.answered, "answered = queries in dnsmasq's log");
+  assert.equal(count('refused'), measured.rejected, 'refused = REJECT rule counter');
+  assert.equal(count('timeout'), measured.dropped, 'timeouts = DROP rule counter');
+  const rcodes: Record<string, number> = {};
+  for (const a of attempts) if (a.rcode) rcodes[a.rcode] = (rcodes[a.rcode] ?? 0) + 1;
+  assert.deepEqual(rcodes, measured.rcodes, 'rcodes as dnsmasq logged them');
+  assert.deepEqual([...new Set(attempts.map((a) => ipOf(a.source)))].sort(), scenario.sources, 'source addresses');
+  for (const attempt of attempts) {
+    assert.equal(attempt.upstream, scenario.upstream);
+    assert.equal(attempt.netns.host, scenario.namespace === 'host', `netns ${attempt.netns.label}`);
+    if (scenario.namespace === 'container') assert.match(attempt.netns.label, /^sandbox [0-9a-f]{12}$/);
+    else assert.ok(attempt.netns.inode !== null, 'the host namespace is named by its inode, read from /proc at attach');
+  }
+}
+
+/** With NS53_RECORD_FIXTURES=1: the saved trace, its meta file, and the measured facts become a replay fixture. */
+function keepAsFixture(run: LiveRun, scenario: Scenario, dockerd: number): void {
+  if (process.env['NS53_RECORD_FIXTURES'] !== '1') return;
+  const dir = repoPath('fixtures/replay', `live-${scenario.name}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(run.savePath, join(dir, 'trace.strace'));
+  const meta = JSON.parse(readFileSync(`${run.savePath}.meta.json`, 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'trace.strace.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+  const { measured } = run;
+  const outcomes = Object.fromEntries(
+    [
+      ['answer', measured.answered],
+      ['refused', measured.rejected],
+      ['timeout', measured.dropped],
+    ].filter(([, n]) => (n as number) > 0),
+  );
+  const facts = {
+    source: "measured independently of ns53 during the live run: dnsmasq's query log and the REJECT/DROP rule counters (lab.sh scenario --facts); sources, upstream and namespace kind from the scenario's design",
+    attempts: measured.attempts,
+    outcomes,
+    rcodes: measured.rcodes,
+    sources: scenario.sources,
+    upstreams: [scenario.upstream],
+    namespaces: { [scenario.namespace]: measured.attempts },
+  };
+  writeFileSync(join(dir, 'facts.json'), `${JSON.stringify(facts, null, 2)}\n`);
+  const versions = toolVersions(dockerd);
+  writeFileSync(
+    join(dir, 'NOTES.md'),
+    [
+      `# live-${scenario.name}: saved by \`ns53 attach --save\` from the lab's dockerd`,
+      '',
+      `Recorded by test/e2e/attach-live-lab.test.ts (NS53_RECORD_FIXTURES=1) on ${new Date().toISOString().slice(0, 10)}.`,
+      `The scenario is \`lab.sh scenario ${scenario.name}\` (see test/e2e/lab/README.md); ns53 was stopped with ${scenario.stop}.`,
+      '',
+      '- `trace.strace`: the raw trace exactly as strace printed it (lab paths under /tmp/ns53-lab are not rewritten).',
+      '- `trace.strace.meta.json`: what ns53 read from /proc at attach (each thread\'s netns inode) and the strace command.',
+      '- `facts.json`: what reached the upstream, measured by the lab, not by ns53.',
+      '',
+      '| tool | version |',
+      '|---|---|',
+      ...Object.entries(versions).map(([tool, version]) => `| ${tool} | ${version} |`),
+      '',
+      `strace command: \`${String(meta['command'])}\``,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function runScenario(dockerd: number, scenario: Scenario): Promise<void> {
+  const run = await attachDuring(dockerd, scenario);
+  try {
+    assert.deepEqual(run.sessions, run.replayed, 'the live sessions are exactly the replay of the saved trace');
+    assertMatchesMeasured(run, scenario);
+    scenario.check?.(run.sessions);
+    assertDockerdRunsFree(dockerd);
+    keepAsFixture(run, scenario, dockerd);
+  } finally {
+    rmSync(run.dir, { recursive: true, force: true });
+  }
+}
+
+const { unmet, mustFail } = prerequisitesVerdict();
+
+if (mustFail) {
+  test('end-to-end prerequisites are installed (CI=true)', () => assert.fail(`cannot run the real-dockerd tests: ${unmet}`));
+} else {
+  describe('ns53 attach on a real dockerd, container-namespace forwarding ("dns" override)', { skip: unmet, timeout: 900_000 }, () => {
+    let dockerd = 0;
+    before(() => {
+      lab('up');
+      dockerd = Number(lab('pid').trim());
+    });
+
+    for (const scenario of CONTAINER_SCENARIOS) {
+      test(`${scenario.name}, stopped by ${scenario.stop}`, async () => {
+        await runScenario(dockerd, scenario);
+        // A container still resolves through dockerd after the detach.
+        assert.match(lab('scenario', 'answered'), /10\.0\.0\.5/);
+      });
+    }
+
+    test('the output pipe closing detaches cleanly', async () => {
+      const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--format', 'ndjson']);
+      await ns53.attached;
+      ns53.child.stdout!.destroy();
+      // The next session ns53 writes meets the closed pipe.
+      lab('scenario', 'answered');
+      const exit = await ns53.waitForExit(30_000);
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stderr, /detached from PID \d+ \(the output pipe closed\); it keeps running/);
+      assertDockerdRunsFree(dockerd);
+      assert.match(lab('scenario', 'answered'), /10\.0\.0\.5/);
+    });
+
+    test('--docker finds the lab daemon through DOCKER_HOST', async () => {
+      const labDir = process.env['NS53_LAB_DIR'] ?? '/tmp/ns53-lab';
+      const ns53 = new Ns53Process(['attach', '--docker', '--duration', '1', '--format', 'ndjson'], { env: { ...process.env, DOCKER_HOST: `unix://${labDir}/docker.sock` } });
+      const exit = await ns53.waitForExit(30_000);
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stderr, new RegExp(`attached to dockerd \\(PID ${dockerd}, \\d+ threads; .*DOCKER_HOST`));
+      assertDockerdRunsFree(dockerd);
+    });
+  });
+
+  describe('ns53 attach on a real dockerd, host-namespace forwarding (loopback resolv.conf, no "dns")', { skip: unmet, timeout: 300_000 }, () => {
+    let dockerd = 0;
+    before(() => {
+      lab('up', '--host-resolver');
+      dockerd = Number(lab('pid').trim());
+    });
+    after(() => {
+      lab('down');
+    });
+
+    test('host: forwarded from dockerd\'s own namespace, reported as host', async () => {
+      await runScenario(dockerd, HOST_SCENARIO);
+      assert.match(lab('scenario', 'host'), /10\.0\.0\.5/);
+    });
+  });
+}

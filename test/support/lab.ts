@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { repoPath } from './repo-root.js';
+
+/** The lab that runs a real dockerd (test/e2e/lab/lab.sh); see its README. */
+export const LAB_SCRIPT = repoPath('test/e2e/lab/lab.sh');
+
+const COMMANDS = ['dockerd', 'containerd', 'runc', 'dnsmasq', 'busybox', 'iptables', 'strace', 'nsenter', 'unshare', 'mkfifo', 'ip', 'python3'];
+
+/** What the end-to-end tests need and this machine lacks. */
+export function missingPrerequisites(): string[] {
+  const missing: string[] = [];
+  if (process.getuid?.() !== 0) missing.push('root (the lab creates network namespaces and attaches strace)');
+  for (const command of COMMANDS) {
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) missing.push(command);
+  }
+  return missing;
+}
+
+/**
+ * How an end-to-end suite treats missing prerequisites: under CI=true they fail the run (CI installs them, so
+ * their absence is a broken CI, not a reason to pass); elsewhere the suite is skipped with the reason.
+ */
+export function prerequisitesVerdict(): { unmet: string | false; mustFail: boolean } {
+  const missing = missingPrerequisites();
+  const unmet = missing.length > 0 ? `missing: ${missing.join(', ')}` : false;
+  return { unmet, mustFail: unmet !== false && process.env['CI'] === 'true' };
+}
+
+/** Runs lab.sh; fails the test with its output if it fails. */
+export function lab(...args: string[]): string {
+  const run = spawnSync('bash', [LAB_SCRIPT, ...args], { encoding: 'utf8', timeout: 240_000 });
+  assert.equal(run.status, 0, `lab.sh ${args.join(' ')} failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
+  return run.stdout;
+}
+
+/** What reached the upstream during one scenario, measured by the lab from dnsmasq's log and the rule counters. */
+export interface MeasuredFacts {
+  attempts: number;
+  answered: number;
+  rejected: number;
+  dropped: number;
+  rcodes: Record<string, number>;
+}

@@ -24,7 +24,7 @@ export interface AttachCommandOptions {
  * overhead"), DNS queries per second through 127.0.0.11 with and without strace attached.
  */
 export const STRACE_COST_NOTE =
-  'strace stops every syscall of every dockerd thread (ptrace; --seccomp-bpf cannot apply with -p). In the lab, DNS through 127.0.0.11 fell from about 16,000 to about 900 queries/s while attached. Keep the run short on a busy host.';
+  'strace stops every syscall of every dockerd thread (ptrace; --seccomp-bpf cannot apply with -p). Measured in the lab: about 17x fewer DNS queries per second through 127.0.0.11 while attached (8,100 -> 475 q/s, latency 8 -> 130 ms). Keep the run short on a busy host.';
 
 /** `ns53 attach`: finds the target, attaches strace, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {

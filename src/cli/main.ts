@@ -27,8 +27,9 @@ process.exitCode = await runCli(process.argv.slice(2), {
   watchStop(onStop) {
     let requests = 0;
     const onSignal = (signal: NodeJS.Signals) => {
-      // A second Ctrl-C while strace detaches: give up waiting (strace got the same Ctrl-C and detaches anyway).
-      if (++requests > 1 && signal === 'SIGINT') process.exit(130);
+      // A second request while strace detaches: give up waiting. strace got the same Ctrl-C from the terminal,
+      // or meets a closed pipe at its next write and ends; either way the kernel detaches it from dockerd.
+      if (++requests > 1) process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1));
       onStop(signal === 'SIGINT' ? 'Ctrl-C' : signal);
     };
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { SessionRecord } from '../../src/sessions/index.js';
 import { SessionRecordSchema } from '../../src/sessions/record-schemas.js';
+import { TracePipeline } from '../../src/trace-pipeline.js';
 import { sockaddr, straceString, withLength } from '../support/strace-text.js';
 import { dnsAnswer, dnsQuery, replayLines, TraceScript } from '../support/trace-script.js';
 
@@ -312,4 +314,37 @@ test('in completion order a quick session is not held back by an earlier one sti
   const completed = replayLines(script.lines, { emitOrder: 'completion' }).sessions.map((s) => s.query?.id);
   assert.deepEqual(started, [21, 22]);
   assert.deepEqual(completed, [22, 21]);
+});
+
+test('seeded from /proc at attach: the host inode makes a setns back through INITNS the host, and a thread caught mid-setns keeps its namespace', () => {
+  const query = dnsQuery(31, 'www.example.test');
+  const other = dnsQuery(32, 'api.example.test');
+  const dialThroughInitns = (tid: number, fd: number) =>
+    new TraceScript()
+      .clientQuery(100, 40, 5000 + fd, query)
+      .line(tid, 'setns(15<net:[4026532177]>, CLONE_NEWNET) = 0')
+      .line(tid, `socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = ${fd}<UDP:[7${fd}]>`)
+      .line(tid, `connect(${fd}<UDP:[7${fd}]>, ${sockaddr('127.0.0.53', 53)}, 16) = 0`)
+      .send(tid, fd, query).lines;
+  const run = (seed: boolean) => {
+    const sessions: SessionRecord[] = [];
+    const pipeline = new TracePipeline({ session: (record) => sessions.push(record) });
+    if (seed) pipeline.seed({ pid: 100, hostInode: 4026532177, threads: new Map([[100, 4026532177], [102, 4026532999]]) });
+    const lines = [
+      ...dialThroughInitns(101, 61),
+      // Thread 102 was inside a container's namespace when strace attached; it opens a socket there.
+      `102 1795500000.900000 socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK, IPPROTO_IP) = 62<UDP:[762]>`,
+      `102 1795500000.900100 connect(62<UDP:[762]>, ${sockaddr('10.77.0.2', 53)}, 16) = 0`,
+      ...new TraceScript().clientQuery(100, 40, 6000, other).send(102, 62, other).lines,
+    ];
+    lines.forEach((line, i) => pipeline.pushLine(line, 't', i + 1));
+    pipeline.end({ inputs: ['t'], bytes: 0, notes: [] });
+    return sessions;
+  };
+  const seeded = run(true);
+  assert.deepEqual(seeded[0]!.attempts[0]!.netns, { inode: 4026532177, path: null, label: 'host', host: true });
+  assert.deepEqual(seeded[1]!.attempts[0]!.netns, { inode: 4026532999, path: null, label: 'net:[4026532999]', host: false });
+  const unseeded = run(false);
+  assert.equal(unseeded[0]!.attempts[0]!.netns.host, false, 'without /proc the trace alone cannot tell INITNS is the host');
+  assert.equal(unseeded[0]!.attempts[0]!.netns.label, 'net:[4026532177]');
 });

@@ -96,9 +96,12 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   });
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(null));
 
-  const strace = new StraceProcess(straceBinary, args, target.pid, (chunk) => {
+  const strace: StraceProcess = new StraceProcess(straceBinary, args, target.pid, (chunk) => {
     bytes += chunk.length;
-    save?.write(chunk);
+    if (save && !save.write(chunk)) {
+      strace.pause();
+      save.once('drain', () => strace.resume());
+    }
     splitter.push(chunk);
   });
   const stopRequested = new Promise<AttachEnd>((resolve) => {

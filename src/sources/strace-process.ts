@@ -1,4 +1,5 @@
 import { execa, type ResultPromise } from 'execa';
+import type { Socket } from 'node:net';
 import { openTracePipe } from './trace-pipe.js';
 
 /** How a strace run ended. */
@@ -34,6 +35,7 @@ export class StraceProcess {
   /** Resolves when strace has ended and its trace output is fully delivered. */
   readonly exited: Promise<StraceExit>;
   private readonly child: ResultPromise<{ stdin: 'ignore'; stdout: 3; stderr: 'pipe'; buffer: false; reject: false }>;
+  private readonly trace: Socket;
   private stderrText = '';
   private detached = false;
   private targetExited = false;
@@ -64,6 +66,7 @@ export class StraceProcess {
     // A rejection nobody awaits yet must not crash the process; callers await `attached` right away.
     this.attached.catch(() => undefined);
     const attachedLine = new RegExp(`^strace: Process ${targetPid} attached(?: with (\\d+) threads)?$`, 'm');
+    this.trace = pipe.readable;
     pipe.readable.on('data', (chunk: Buffer) => onTrace(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => {
       this.stderrText = (this.stderrText + chunk.toString('utf8')).slice(-STDERR_KEPT);
@@ -89,6 +92,18 @@ export class StraceProcess {
   /** strace's own PID (undefined if it never started). */
   get pid(): number | undefined {
     return this.child.pid;
+  }
+
+  /**
+   * Stops reading the trace until `resume` (a slow --save disk): the pipe fills, and strace, then dockerd,
+   * wait, rather than ns53 holding an ever larger backlog in memory.
+   */
+  pause(): void {
+    this.trace.pause();
+  }
+
+  resume(): void {
+    this.trace.resume();
   }
 
   /** Notes that the trace showed the target's main thread exiting (strace then ends by itself). */

@@ -270,6 +270,9 @@ if (mustFail) {
       lab('up');
       dockerd = Number(lab('pid').trim());
     });
+    after(() => {
+      lab('down');
+    });
 
     for (const scenario of CONTAINER_SCENARIOS) {
       test(`${scenario.name}, stopped by ${scenario.stop}`, async () => {

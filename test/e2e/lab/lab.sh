@@ -105,6 +105,14 @@ read_pid() { # file -> pid or empty
   printf '%s' "$p"
 }
 
+pid_alive() { # pid: true if the process exists and is not a zombie (whatever it runs)
+  local st
+  [[ $1 =~ ^[0-9]+$ ]] && (($1 > 1)) || return 1
+  read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+  st=${st##*) }
+  [[ ${st%% *} != Z ]]
+}
+
 pid_is() { # pid comm-regex: true if the process exists, is not a zombie and its comm matches
   local pid=$1 want=$2 comm st
   [[ $pid =~ ^[0-9]+$ ]] && ((pid > 1)) || return 1
@@ -919,8 +927,20 @@ flag_notes() { # strace flags... -> what a reader of this trace should know abou
 
 STRACE_PID=""
 stop_strace() {
-  if [[ -n $STRACE_PID ]] && pid_is "$STRACE_PID" strace; then
-    kill -INT "$STRACE_PID" 2>/dev/null || true
+  # SIGINT makes strace detach. A SIGINT that arrives before strace has installed its handler is lost (a
+  # background job of this non-interactive shell ignores it until then), so it is repeated every 2 s before
+  # SIGTERM and, last, SIGKILL (the kernel then detaches dockerd itself). $STRACE_PID is our own child, so
+  # it is signalled while alive even before it has exec'd strace.
+  local i sig
+  if [[ -n $STRACE_PID ]]; then
+    for sig in INT INT INT TERM KILL; do
+      pid_alive "$STRACE_PID" || break
+      kill "-$sig" "$STRACE_PID" 2>/dev/null || true
+      for ((i = 0; i < 20; i++)); do
+        pid_alive "$STRACE_PID" || break
+        sleep 0.1
+      done
+    done
     wait "$STRACE_PID" 2>/dev/null || true
   fi
   STRACE_PID=""
@@ -1003,7 +1023,8 @@ cmd_record() {
   trap 'stop_strace; exit 130' INT TERM
 
   for ((i = 0; i < 150; i++)); do
-    pid_is "$STRACE_PID" strace || die "strace exited before attaching"
+    # $! is our own child; until it has exec'd strace its comm is still bash, so only its death counts here
+    pid_alive "$STRACE_PID" || die "strace exited before attaching"
     if [[ $(awk '/^TracerPid:/ { print $2 }' "/proc/$dpid/status") == "$STRACE_PID" ]] &&
       all_threads_traced "$dpid" "$STRACE_PID"; then break; fi
     sleep 0.2

@@ -4,27 +4,8 @@ import { findDockerd, procView, type AttachTarget } from '../sources/dockerd-fin
 import { formatLiveStatus } from '../sinks/live-status.js';
 import { printable } from '../sinks/printable.js';
 import type { CliIo } from './cli-io.js';
-import { SessionPrinter, type Format } from './session-printer.js';
-
-export const BACKENDS = ['strace'] as const;
-
-export interface AttachCommandOptions {
-  docker?: boolean;
-  pid?: number;
-  pidfile?: string;
-  backend: (typeof BACKENDS)[number];
-  save?: string;
-  duration?: number;
-  format: Format;
-  strace: string;
-}
-
-/**
- * What attaching costs dockerd, said before the first session: measured in the lab (README, "Live
- * overhead"), DNS queries per second through 127.0.0.11 with and without strace attached.
- */
-export const STRACE_COST_NOTE =
-  'strace stops every syscall of every dockerd thread (ptrace; --seccomp-bpf cannot apply with -p). Measured in the lab: about 17x fewer DNS queries per second through 127.0.0.11 while attached (8,100 -> 475 q/s, latency 8 -> 130 ms). Keep the run short on a busy host.';
+import { STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
+import { SessionPrinter } from './session-printer.js';
 
 /** `ns53 attach`: finds the target, attaches strace, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
-import { attachCommand, BACKENDS, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-command.js';
+import { BACKENDS, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
 import { FORMATS, SessionPrinter, type Format } from './session-printer.js';
 
@@ -74,6 +74,8 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
       `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; strace detaches and dockerd keeps running.\nCost: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson`,
     )
     .action(async (options: AttachCommandOptions) => {
+      // Loaded on demand: execa and the tracer code would otherwise slow every replay's start-up.
+      const { attachCommand } = await import('./attach-command.js');
       outcome.status = await attachCommand(options, io);
     });
   return program;

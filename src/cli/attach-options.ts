@@ -1,0 +1,25 @@
+import type { Format } from './session-printer.js';
+
+// What `ns53 attach` accepts and says in its help, apart from the command itself: the command loads execa
+// and the tracer code, which a replay should not pay for at start-up.
+
+/** The tracers `attach` can use. */
+export const BACKENDS = ['strace'] as const;
+
+export interface AttachCommandOptions {
+  docker?: boolean;
+  pid?: number;
+  pidfile?: string;
+  backend: (typeof BACKENDS)[number];
+  save?: string;
+  duration?: number;
+  format: Format;
+  strace: string;
+}
+
+/**
+ * What attaching costs dockerd, said before the first session: DNS queries per second through 127.0.0.11
+ * with and without strace attached, measured by `npm run bench:live` (README, "What attaching costs").
+ */
+export const STRACE_COST_NOTE =
+  'strace stops every syscall of every dockerd thread (ptrace; --seccomp-bpf cannot apply with -p). Measured in the lab: about 17x fewer DNS queries per second through 127.0.0.11 while attached (8,100 -> 475 q/s, latency 8 -> 130 ms). Keep the run short on a busy host.';

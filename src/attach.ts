@@ -145,9 +145,13 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   return { summary, end: ended ?? endOfTracer(exit, target.pid), stoppedThreads: stoppedThreads(target.pid) };
 }
 
-/** strace ended by itself: the target exited, or strace failed. */
+/** strace ended by itself: the target exited, strace was signalled (a terminal's Ctrl-C), or strace failed. */
 function endOfTracer(exit: StraceExit, pid: number): AttachEnd {
-  if (processStatus(pid) === null || exit.targetExited) return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
+  const status = processStatus(pid);
+  if (status === null || status.state.startsWith('Z')) {
+    return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
+  }
+  if (exit.detached) return { reason: 'stopped', detail: 'strace was interrupted and detached (Ctrl-C reaches it too)' };
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
   const said = lastStraceMessage(exit.stderr);
   return { reason: 'tracer-ended', detail: `strace ${how} while PID ${pid} still runs; the sessions up to then are shown. strace said: ${said || '(nothing)'}` };

@@ -12,10 +12,8 @@ export interface StraceExit {
   spawnError: string | null;
   /** strace's own messages (stderr), the last STDERR_KEPT bytes. */
   stderr: string;
-  /** strace said it detached from the target: it was stopped on purpose, the target lives on. */
+  /** strace said it detached from the target: someone signalled it (a terminal's Ctrl-C reaches it too). */
   detached: boolean;
-  /** strace said the target's threads all exited. */
-  targetExited: boolean;
 }
 
 /** stderr kept for error messages: enough for strace's complaints, bounded if it chatters. */
@@ -38,7 +36,6 @@ export class StraceProcess {
   private readonly trace: Socket;
   private stderrText = '';
   private detached = false;
-  private targetExited = false;
 
   constructor(binary: string, args: string[], targetPid: number, onTrace: (chunk: Buffer) => void) {
     // Not detached from our process group: if ns53 dies, strace's next write meets a closed pipe and strace
@@ -82,7 +79,6 @@ export class StraceProcess {
         spawnError: result.exitCode === undefined && result.signal === undefined ? ((result as { code?: string }).code ?? 'unknown') : null,
         stderr: this.stderrText,
         detached: this.detached,
-        targetExited: this.targetExited,
       };
       rejectAttached(exit);
       return exit;
@@ -104,11 +100,6 @@ export class StraceProcess {
 
   resume(): void {
     this.trace.resume();
-  }
-
-  /** Notes that the trace showed the target's main thread exiting (strace then ends by itself). */
-  noteTargetExited(): void {
-    this.targetExited = true;
   }
 
   /**

@@ -90,6 +90,18 @@ if (unmet && process.env['CI'] === 'true') {
       assert.match(exit.stderr, /strace said: .*Operation not permitted/);
     });
 
+    test('Ctrl-C in a terminal (SIGINT to the whole process group, strace included) detaches cleanly, exit 0', async () => {
+      const sleeper = target();
+      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--format', 'ndjson'], { detached: true });
+      await ns53.attached;
+      process.kill(-ns53.pid, 'SIGINT');
+      const exit = await ns53.waitForExit(15_000);
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stderr, new RegExp(`detached from PID ${sleeper.pid} \\((Ctrl-C|strace was interrupted and detached \\(Ctrl-C reaches it too\\))\\); it keeps running`));
+      await waitFor('the tracer to be gone', () => processStatus(sleeper.pid!)?.tracerPid === 0);
+      assert.deepEqual(stoppedThreads(sleeper.pid!), []);
+    });
+
     test('the target exits mid-trace: the sessions so far are kept and the reason is shown, exit 1', async () => {
       const sleeper = target();
       const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--format', 'ndjson']);

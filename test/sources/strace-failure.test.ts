@@ -6,7 +6,7 @@ import type { StraceExit } from '../../src/sources/strace-process.js';
 const context: AttachContext = { pid: 1234, binary: 'strace', euid: 0, ptraceScope: 1, tracer: null };
 
 function exit(fields: Partial<StraceExit>): StraceExit {
-  return { code: 1, signal: null, spawnError: null, stderr: '', detached: false, targetExited: false, ...fields };
+  return { code: 1, signal: null, spawnError: null, stderr: '', detached: false, ...fields };
 }
 
 /** strace's own words, as strace 6.1 prints them. */

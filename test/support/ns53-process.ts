@@ -22,7 +22,7 @@ export class Ns53Process {
   readonly attached: Promise<void>;
   readonly exited: Promise<Ns53Exit>;
 
-  constructor(args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; detached?: boolean } = {}) {
     this.child = spawn(process.execPath, [NS53_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     // A test may close our end of stdout on purpose; that must not crash the test process.

@@ -1,5 +1,6 @@
-/** ns53 as a library: the offline replay core, its output contract, and its errors. */
+/** ns53 as a library: replay and live attach, the pipeline core, its output contract, and its errors. */
 export { replayTrace } from './replay.js';
+export { attachLive, type AttachOptions, type AttachResult, type AttachEnd } from './attach.js';
 export { TracePipeline, type SessionListener, type InputFacts } from './trace-pipeline.js';
 export { OUTCOMES, type SessionRecord, type AttemptRecord, type SummaryRecord, type IssueRecord, type Outcome, type CorrelatorOptions } from './sessions/index.js';
 // The output contract as zod schemas (loads zod: import it only to validate).

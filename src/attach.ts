@@ -6,7 +6,8 @@ import type { SummaryRecord } from './sessions/index.js';
 import { LineSplitter } from './sources/line-splitter.js';
 import { describeInput } from './sources/trace-input.js';
 import { readNetnsSnapshot } from './sources/netns-snapshot.js';
-import { processComm, processStatus, stoppedThreads } from './sources/process-status.js';
+import { procView } from './sources/dockerd-finder.js';
+import { processStatus, stoppedThreads } from './sources/process-status.js';
 import { buildStraceArgs, DEFAULT_STRING_LIMIT, formatCommandLine } from './sources/strace-command.js';
 import { attachFailure, explainPtraceDenied, lastStraceMessage, type AttachContext } from './sources/strace-failure.js';
 import { StraceProcess, type StraceExit } from './sources/strace-process.js';
@@ -160,7 +161,7 @@ function endOfTracer(exit: StraceExit, pid: number): AttachEnd {
 function attachContext(pid: number, binary: string): AttachContext {
   const status = processStatus(pid);
   if (status === null) throw new Ns53Error('E_NO_SUCH_PID', `no process with PID ${pid}`);
-  const tracer = status.tracerPid === 0 ? null : { pid: status.tracerPid, comm: processComm(status.tracerPid) };
+  const tracer = status.tracerPid === 0 ? null : { pid: status.tracerPid, comm: procView().comm(status.tracerPid) };
   return { pid, binary, euid: process.geteuid?.() ?? 0, ptraceScope: readPtraceScope(), tracer };
 }
 

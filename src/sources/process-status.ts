@@ -39,12 +39,3 @@ export function stoppedThreads(pid: number, procRoot = '/proc'): number[] {
     .filter((tid) => /^[Tt]/.test(readProcessStatus(`${procRoot}/${pid}/task/${tid}`)?.state ?? ''))
     .sort((a, b) => a - b);
 }
-
-/** The command name of a process, or null when it is gone. */
-export function processComm(pid: number, procRoot = '/proc'): string | null {
-  try {
-    return readFileSync(`${procRoot}/${pid}/comm`, 'utf8').trimEnd();
-  } catch {
-    return null;
-  }
-}

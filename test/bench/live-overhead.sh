@@ -23,6 +23,8 @@ shopt -s nullglob
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/../.." && pwd)
 LAB_SH=$ROOT/test/e2e/lab/lab.sh
+# shellcheck source=SCRIPTDIR/../e2e/lab/proc.sh
+. "$ROOT/test/e2e/lab/proc.sh"
 NS53_JS=$ROOT/dist/src/cli/main.js
 
 export NS53_LAB_NAME=${NS53_LAB_NAME:-perf}
@@ -68,16 +70,6 @@ DNSPERF_PID=""
 LAB_STARTED=0
 WORK=""
 FAILURES=0
-
-pid_is() { # pid comm-regex: the process exists, is not a zombie, and its comm matches
-  local pid=$1 want=$2 comm st
-  [[ $pid =~ ^[0-9]+$ ]] && ((pid > 1)) || return 1
-  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
-  read -r st 2>/dev/null <"/proc/$pid/stat" || return 1
-  st=${st##*) }
-  [[ ${st%% *} != Z ]] || return 1
-  [[ $comm =~ ^($want)$ ]]
-}
 
 wait_gone() { # pid comm-regex tenths-of-a-second
   local i

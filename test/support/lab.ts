@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import type { AttemptRecord } from '../../src/sessions/index.js';
 import { repoPath } from './repo-root.js';
 
 /** The lab that runs a real dockerd (test/e2e/lab/lab.sh); see its README. */
@@ -41,4 +42,19 @@ export interface MeasuredFacts {
   rejected: number;
   dropped: number;
   rcodes: Record<string, number>;
+}
+
+/**
+ * The attempts ns53 found agree with what the lab measured during the same run: one attempt per query dnsmasq
+ * logged or packet a REJECT/DROP rule caught, each outcome with its counter, and dnsmasq's rcodes.
+ */
+export function assertAttemptsMatchMeasured(attempts: AttemptRecord[], measured: MeasuredFacts): void {
+  const count = (outcome: string): number => attempts.filter((a) => a.outcome === outcome).length;
+  assert.equal(attempts.length, measured.attempts, 'attempts = queries dnsmasq saw + packets the rules caught');
+  assert.equal(count('answer'), measured.answered, "answered = queries in dnsmasq's log");
+  assert.equal(count('refused'), measured.rejected, 'refused = REJECT rule counter');
+  assert.equal(count('timeout'), measured.dropped, 'timeouts = DROP rule counter');
+  const rcodes: Record<string, number> = {};
+  for (const a of attempts) if (a.rcode) rcodes[a.rcode] = (rcodes[a.rcode] ?? 0) + 1;
+  assert.deepEqual(rcodes, measured.rcodes, 'rcodes as dnsmasq logged them');
 }

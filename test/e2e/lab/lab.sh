@@ -20,6 +20,8 @@ set -euo pipefail
 shopt -s nullglob
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=SCRIPTDIR/proc.sh
+. "$SCRIPT_DIR/proc.sh"
 # NS53_LAB_NAME names one lab, so that two can run side by side (e.g. a developer's and a test's).
 LAB_NAME=${NS53_LAB_NAME:-ns53}
 [[ $LAB_NAME =~ ^[a-z][a-z0-9]{0,9}$ ]] || { printf '[lab] ERROR: NS53_LAB_NAME must match [a-z][a-z0-9]{0,9}: %s\n' "$LAB_NAME" >&2; exit 1; }
@@ -103,25 +105,6 @@ read_pid() { # file -> pid or empty
   local f=$1 p=""
   [[ -s $f ]] && p=$(tr -dc '0-9' <"$f" 2>/dev/null || true)
   printf '%s' "$p"
-}
-
-pid_alive() { # pid: true if the process exists and is not a zombie (whatever it runs)
-  local st
-  [[ $1 =~ ^[0-9]+$ ]] && (($1 > 1)) || return 1
-  read -r st 2>/dev/null <"/proc/$1/stat" || return 1
-  st=${st##*) }
-  [[ ${st%% *} != Z ]]
-}
-
-pid_is() { # pid comm-regex: true if the process exists, is not a zombie and its comm matches
-  local pid=$1 want=$2 comm st
-  [[ $pid =~ ^[0-9]+$ ]] && ((pid > 1)) || return 1
-  read -r comm 2>/dev/null <"/proc/$pid/comm" || return 1
-  # an exited process whose parent has not reaped it yet is gone for our purposes (state Z after "(comm) ")
-  read -r st 2>/dev/null <"/proc/$pid/stat" || return 1
-  st=${st##*) }
-  [[ ${st%% *} != Z ]] || return 1
-  [[ $comm =~ ^($want)$ ]]
 }
 
 stop_pid() { # pid comm-regex label [grace-seconds]

@@ -121,6 +121,9 @@ export const RR_TYPE = {
   ANY: 255,
   URI: 256,
   CAA: 257,
+  /** DNSSEC Trust Authorities and DNSSEC Lookaside Validation (IANA registry; dig names them too). */
+  TA: 32768,
+  DLV: 32769,
 } as const;
 
 /** CLASS codes (RFC 1035, RFC 2136 for NONE). CS (2) is obsolete and shown as CLASS2, as dig does. */

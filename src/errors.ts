@@ -10,6 +10,8 @@ export const ERROR_EXIT_CODES = {
   E_DOCKER_HOST_REMOTE: 64,
   /** The tracer is not installed (EX_UNAVAILABLE). */
   E_TRACER_MISSING: 69,
+  /** The kernel cannot give the tracer what it needs: tracefs, syscall tracepoints, BTF (EX_UNAVAILABLE). */
+  E_TRACING_UNAVAILABLE: 69,
   /** Not allowed to trace the target (EX_NOPERM). */
   E_ATTACH_DENIED: 77,
   /** The tracer failed to start or attach for another reason (EX_SOFTWARE). */

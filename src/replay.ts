@@ -1,12 +1,13 @@
 import type { CorrelatorOptions, SummaryRecord } from './sessions/index.js';
+import { mayHoldBpftrace } from './sources/trace-format.js';
 import { describeInput } from './sources/trace-input.js';
 import { feedTraceLines } from './sources/trace-lines.js';
 import { hasTraceMeta, initialNetnsOf, traceMetaPath, type TraceMeta } from './sources/trace-meta.js';
 import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 
 /**
- * Replays saved strace logs: `paths` are files (plain or gzip), `-` for standard input, or the per-thread files
- * of one `strace -ff` run (merged by time). A trace saved by `ns53 attach --save` has a meta file next to it
+ * Replays saved traces: `paths` are strace logs (plain or gzip), `-` for standard input, the per-thread files
+ * of one `strace -ff` run (merged by time), or the records of ns53's bpftrace backend (`attach --save`). A trace saved by `ns53 attach --save` has a meta file next to it
  * with the namespaces /proc showed at attach time; it is read, so the replay matches the live run.
  * Sessions reach `listener` as they complete; resolves with the summary.
  */
@@ -14,7 +15,9 @@ export async function replayTrace(paths: string[], listener: SessionListener, op
   const inputs = paths.map(describeInput);
   const meta = await readMetaOf(paths);
   // A saved live run replays as it ran: sessions in the order they finished, the clock as far as it went.
-  const pipeline = new TracePipeline(listener, meta ? { emitOrder: 'completion', ...options } : options);
+  // zod comes with the bpftrace reader, so it is loaded only for input that may need it.
+  const bpftraceReader = inputs.some(mayHoldBpftrace) ? (await import('./events/bpftrace-event-reader.js')).BpftraceEventReader : null;
+  const pipeline = new TracePipeline(listener, { ...(meta ? { emitOrder: 'completion' as const } : {}), ...options, bpftraceReader });
   const notes: string[] = [];
   if (meta) {
     pipeline.seed(initialNetnsOf(meta.meta));

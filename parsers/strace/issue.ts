@@ -22,7 +22,12 @@ export type ParseIssueCode =
   | 'bad-argument'
   | 'orphan-resumed'
   | 'orphan-close'
-  | 'unordered-timestamps';
+  | 'unordered-timestamps'
+  // bpftrace records (parsers/bpftrace): a line that fails its schema, a payload part without its call, a
+  // record that arrived after the reorder window had moved past it.
+  | 'bad-record'
+  | 'orphan-record'
+  | 'late-record';
 
 const EXCERPT_RADIUS = 40;
 

@@ -30,7 +30,15 @@ export type NetEvent =
   | (EventBase & { type: 'netns-enter'; fd: number; decoration: FdDecoration | null; inodeAfter: number | null })
   | (EventBase & { type: 'netns-unshare' })
   | (EventBase & { type: 'fd-open'; fd: number; path: string; decoration: FdDecoration | null })
-  | (EventBase & { type: 'socket'; fd: number; family: 'inet' | 'inet6' | 'other'; protocol: 'udp' | 'tcp' | 'other'; decoration: FdDecoration | null })
+  /** `netnsInode`: the namespace the kernel says the socket lives in, when the tracer can read it (bpftrace). */
+  | (EventBase & {
+      type: 'socket';
+      fd: number;
+      family: 'inet' | 'inet6' | 'other';
+      protocol: 'udp' | 'tcp' | 'other';
+      decoration: FdDecoration | null;
+      netnsInode: number | null;
+    })
   | (EventBase & { type: 'connect'; fd: number; decoration: FdDecoration | null; address: InetAddress | null; errno: string | null })
   | (EventBase & { type: 'local-address'; fd: number; decoration: FdDecoration | null; address: InetAddress })
   | (EventBase & { type: 'peer-address'; fd: number; decoration: FdDecoration | null; address: InetAddress })

@@ -111,6 +111,8 @@ export const SummaryRecordSchema = z.object({
   namespaces: z.object({ host: z.number().int(), container: z.number().int(), other: z.number().int(), unknown: z.number().int() }),
   /** Things the reader could not do as asked, in words (e.g. merging -ff files without timestamps). */
   notes: z.array(z.string()),
+  /** bpftrace input only: events bpftrace dropped because its buffers overflowed (`lost_events`). */
+  lostEvents: z.number().int().optional(),
 });
 
 export type IssueRecord = z.infer<typeof IssueRecordSchema>;

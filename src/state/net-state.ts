@@ -92,6 +92,7 @@ export class NetState {
         break;
       case 'socket': {
         const socket = this.newSocket(thread, event.family, event.protocol, event);
+        if (event.netnsInode !== null) socket.netns = this.socketNetns(thread, event.netnsInode);
         this.fillFromDecoration(socket, event.decoration);
         resolved.released = this.assign(fds, event.fd, { kind: 'socket', socket });
         resolved.socket = socket;
@@ -252,6 +253,11 @@ export class NetState {
       remote: null,
       references: 0,
     };
+  }
+
+  /** The namespace the kernel says a socket lives in: the thread's own when it has that inode. */
+  private socketNetns(thread: ThreadState, inode: number): Netns {
+    return thread.netns.inode === inode ? thread.netns : this.namespaces.forInode(inode);
   }
 
   /**

@@ -12,7 +12,7 @@ function apply(state: NetState, spec: Spec): ResolvedEvent {
   return state.apply({ ...spec, ref, time: null } as NetEvent);
 }
 
-const udp = (tid: number, fd: number): Spec => ({ type: 'socket', tid, fd, family: 'inet', protocol: 'udp', decoration: null });
+const udp = (tid: number, fd: number): Spec => ({ type: 'socket', tid, fd, family: 'inet', protocol: 'udp', decoration: null, netnsInode: null });
 const pathDecoration = (path: string): FdDecoration => ({ kind: 'path', path });
 const nsDecoration = (inode: number): FdDecoration => ({ kind: 'netns', inode });
 const upstream: InetAddress = { family: 'inet', ip: '10.77.0.2', port: 53 };
@@ -123,7 +123,7 @@ test('opening /proc/PID/task/TID/ns/net names the thread’s current namespace, 
 test('an accepted connection lives in its listener’s namespace', () => {
   const state = new NetState();
   apply(state, { type: 'netns-enter', tid: 1, fd: 59, decoration: pathDecoration('/run/netns/c'), inodeAfter: null });
-  const listener = apply(state, { type: 'socket', tid: 1, fd: 3, family: 'inet', protocol: 'tcp', decoration: null }).socket!;
+  const listener = apply(state, { type: 'socket', tid: 1, fd: 3, family: 'inet', protocol: 'tcp', decoration: null, netnsInode: null }).socket!;
   apply(state, { type: 'netns-enter', tid: 1, fd: 15, decoration: nsDecoration(1), inodeAfter: null });
   const accepted = apply(state, { type: 'accept', tid: 2, fd: 3, decoration: null, newFd: 9, peer: { family: 'inet', ip: '127.0.0.1', port: 4000 } }).accepted!;
   assert.equal(accepted.netns, listener.netns);

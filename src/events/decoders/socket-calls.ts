@@ -34,7 +34,7 @@ const socketDecoder: CallDecoder = {
     const family = familyOf(atomText(domain) ?? '');
     const protocol = family === 'other' ? 'other' : protocolOf(atomText(type) ?? '');
     const fdDecoration = decoration === null ? null : parseFdDecoration(decoration);
-    return [{ type: 'socket', tid: call.tid, time: call.time, ref: call.ref, fd: value, family, protocol, decoration: fdDecoration }];
+    return [{ type: 'socket', tid: call.tid, time: call.time, ref: call.ref, fd: value, family, protocol, decoration: fdDecoration, netnsInode: null }];
   },
 };
 

@@ -1,48 +1,41 @@
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { release } from 'node:os';
 import { Ns53Error } from './errors.js';
-import { callDecoders } from './events/decoders/index.js';
 import type { SummaryRecord } from './sessions/index.js';
 import { LineSplitter } from './sources/line-splitter.js';
+import type { AttachEnd, LiveTracer, TracerBackend } from './sources/live-tracer.js';
 import { describeInput } from './sources/trace-input.js';
 import { readNetnsSnapshot } from './sources/netns-snapshot.js';
-import { procView } from './sources/dockerd-finder.js';
 import { processStatus, stoppedThreads } from './sources/process-status.js';
-import { buildStraceArgs, DEFAULT_STRING_LIMIT, formatCommandLine } from './sources/strace-command.js';
-import { attachFailure, explainPtraceDenied, lastStraceMessage, type AttachContext } from './sources/strace-failure.js';
-import { StraceProcess, type StraceExit } from './sources/strace-process.js';
-import { straceVersion } from './sources/strace-version.js';
 import { netnsForMeta, writeTraceMeta, type TraceMeta } from './sources/trace-meta.js';
 import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 
-/** What to attach to and how long to stay. */
+export type { AttachEnd, TracerBackend } from './sources/live-tracer.js';
+
+/** What to attach to, with which tracer, and how long to stay. */
 export interface AttachOptions {
   target: { pid: number; comm: string };
-  /** The strace to run (a name on PATH or a path). */
-  straceBinary: string;
+  backend: TracerBackend;
+  /** The tracer to run (strace or bpftrace: a name on PATH or a path). */
+  tracerBinary: string;
   /** Keep the raw trace here (and its meta file next to it), for `ns53 replay`. */
   savePath: string | null;
   /** Detach after this many seconds. */
   durationSeconds: number | null;
   /** Aborted when the user stops the run: Ctrl-C, SIGTERM, the output pipe closing. */
   stop: AbortSignal;
-  /** Called once strace has attached to every thread. */
+  /** Called once the tracer has attached. */
   onAttached?(info: AttachedInfo): void;
   /** Called about once a second with counts so far. */
   onProgress?(progress: ReturnType<TracePipeline['progress']>): void;
 }
 
 export interface AttachedInfo {
-  threads: number;
+  /** What the tracer attached: `12 threads` (strace), `42 probes` (bpftrace). */
+  attached: string;
   command: string;
   tracerVersion: string | null;
 }
-
-/** Why the live trace ended. */
-export type AttachEnd =
-  | { reason: 'duration' | 'stopped'; detail: string | null }
-  | { reason: 'target-exited'; detail: string }
-  | { reason: 'tracer-ended'; detail: string };
 
 export interface AttachResult {
   summary: SummaryRecord;
@@ -51,43 +44,53 @@ export interface AttachResult {
   stoppedThreads: number[];
 }
 
-/** How far behind the wall clock the trace clock is advanced while strace prints nothing (see advanceTo). */
+/** How far behind the wall clock the trace clock is advanced while the tracer prints nothing (see advanceTo). */
 const QUIET_CLOCK_LAG_SECONDS = 2;
 const TICK_MS = 250;
 const PROGRESS_MS = 1_000;
-/** Time allowed for strace to report that it attached to every thread. */
-const ATTACH_TIMEOUT_MS = 20_000;
+/** Time allowed for the tracer to attach: bpftrace compiles its program first (about 4 s here). */
+const ATTACH_TIMEOUT_MS = 30_000;
 
 /**
- * Attaches strace to a live process and rebuilds its DNS sessions as they happen, each reported as soon as
- * it is finished. Ends on the duration, on `stop`, or when the target or strace ends; in every case strace is
- * detached first, the sessions so far come out, and the summary says how it ended.
+ * Attaches a tracer to a live process and rebuilds its DNS sessions as they happen, each reported as soon as
+ * it is finished. Ends on the duration, on `stop`, or when the target or the tracer ends; in every case the
+ * tracer is detached first, the sessions so far come out, and the summary says how it ended.
  */
 export async function attachLive(options: AttachOptions, listener: SessionListener): Promise<AttachResult> {
-  const { target, straceBinary } = options;
-  const context = attachContext(target.pid, straceBinary);
-  if (context.tracer !== null) throw new Ns53Error('E_ATTACH_DENIED', `cannot attach to PID ${target.pid}: ${explainPtraceDenied(context)}`);
-  const tracerVersion = await straceVersion(straceBinary);
+  const { target } = options;
   const save = options.savePath === null ? null : await openSaveFile(options.savePath);
-
   const initial = readNetnsSnapshot(target.pid);
-  const pipeline = new TracePipeline(listener, { emitOrder: 'completion' });
+  const bpftraceReader = options.backend === 'bpftrace' ? (await import('./events/bpftrace-event-reader.js')).BpftraceEventReader : null;
+  const pipeline = new TracePipeline(listener, { emitOrder: 'completion', bpftraceReader });
   pipeline.seed(initial);
   // Positions name the file as a replay of it will (its base name), so live and replayed records are equal.
-  const fileName = options.savePath === null ? `strace -p ${target.pid}` : describeInput(options.savePath).name;
+  const fileName = options.savePath === null ? `${options.backend} -p ${target.pid}` : describeInput(options.savePath).name;
   let line = 0;
   const splitter = new LineSplitter((bytes, start, end) => pipeline.pushBytes(bytes, start, end, fileName, ++line));
   let bytes = 0;
-  const args = buildStraceArgs({ pid: target.pid, calls: [...callDecoders.keys()], stringLimit: DEFAULT_STRING_LIMIT });
-  const command = formatCommandLine(straceBinary, args);
+  const onOutput = (chunk: Buffer): void => {
+    bytes += chunk.length;
+    if (save && !save.write(chunk)) {
+      tracer.pause();
+      save.once('drain', () => tracer.resume());
+    }
+    splitter.push(chunk);
+  };
+  let tracer: LiveTracer;
+  try {
+    tracer = await startTracer(options, initial.hostInode, onOutput);
+  } catch (error) {
+    await closeSaveFile(save);
+    throw error;
+  }
   const startedAt = new Date().toISOString();
   let clockAdvancedTo: number | null = null;
   const meta = (endedAt: string | null): TraceMeta => ({
     format: 'ns53-trace-meta',
     version: 1,
-    backend: 'strace',
-    command,
-    tracerVersion,
+    backend: tracer.backend,
+    command: tracer.command,
+    tracerVersion: tracer.version,
     target,
     netns: netnsForMeta(initial),
     kernel: release(),
@@ -97,45 +100,47 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   });
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(null));
 
-  const strace: StraceProcess = new StraceProcess(straceBinary, args, target.pid, (chunk) => {
-    bytes += chunk.length;
-    if (save && !save.write(chunk)) {
-      strace.pause();
-      save.once('drain', () => strace.resume());
-    }
-    splitter.push(chunk);
-  });
+  let targetExited!: (end: AttachEnd) => void;
+  const targetGone = new Promise<AttachEnd>((resolve) => (targetExited = resolve));
+  let durationPassed!: (end: AttachEnd) => void;
   const stopRequested = new Promise<AttachEnd>((resolve) => {
-    if (options.durationSeconds !== null) setTimeout(() => resolve({ reason: 'duration', detail: null }), options.durationSeconds * 1000).unref();
+    durationPassed = resolve;
     const onAbort = () => resolve({ reason: 'stopped', detail: abortReason(options.stop) });
     if (options.stop.aborted) onAbort();
     else options.stop.addEventListener('abort', onAbort, { once: true });
   });
 
-  let attached: number | 'stopped' | 'timeout';
+  let attached: string | 'stopped' | 'timeout';
   try {
-    attached = await Promise.race([strace.attached, stopRequested.then(() => 'stopped' as const), delay(ATTACH_TIMEOUT_MS, 'timeout' as const)]);
-  } catch (exit) {
+    attached = await Promise.race([tracer.attached, stopRequested.then(() => 'stopped' as const), delay(ATTACH_TIMEOUT_MS, 'timeout' as const)]);
+  } catch (error) {
+    await tracer.ended;
     await closeSaveFile(save);
-    throw attachFailure(exit as StraceExit, context);
+    throw error;
   }
   if (attached === 'timeout') {
-    await strace.stop();
+    await tracer.stop();
     await closeSaveFile(save);
-    throw new Ns53Error('E_ATTACH_FAILED', `strace did not report attaching to PID ${target.pid} within ${ATTACH_TIMEOUT_MS / 1000} s`);
+    throw new Ns53Error('E_ATTACH_FAILED', `${options.backend} did not report attaching to PID ${target.pid} within ${ATTACH_TIMEOUT_MS / 1000} s`);
   }
-  if (attached !== 'stopped') options.onAttached?.({ threads: attached, command, tracerVersion });
+  if (attached !== 'stopped') options.onAttached?.({ attached, command: tracer.command, tracerVersion: tracer.version });
+  // --duration counts from the moment tracing began (bpftrace first compiles its program).
+  const { durationSeconds } = options;
+  if (durationSeconds !== null) setTimeout(() => durationPassed({ reason: 'duration', detail: null }), durationSeconds * 1000).unref();
 
-  // While strace prints nothing, the trace clock still moves: -ttt stamps are the wall clock.
+  // While the tracer prints nothing, the trace clock still moves: its times are the wall clock's.
   const tick = setInterval(() => {
+    if (!tracer.endsWithTarget && isGone(target.pid)) {
+      targetExited({ reason: 'target-exited', detail: `PID ${target.pid} exited during the trace; the sessions up to then are shown` });
+    }
     const now = Date.now() / 1000 - QUIET_CLOCK_LAG_SECONDS;
     if (clockAdvancedTo !== null && now <= clockAdvancedTo) return;
     clockAdvancedTo = now;
     pipeline.advanceTo(now);
   }, TICK_MS);
   const progress = options.onProgress ? setInterval(() => options.onProgress!(pipeline.progress()), PROGRESS_MS) : null;
-  const ended = await Promise.race([stopRequested, strace.exited.then(() => null)]);
-  const exit = ended === null ? await strace.exited : await strace.stop();
+  const ended = await Promise.race([stopRequested, targetGone, tracer.ended.then(() => null)]);
+  if (ended !== null) await tracer.stop();
   clearInterval(tick);
   if (progress) clearInterval(progress);
 
@@ -143,34 +148,23 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   await closeSaveFile(save);
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(new Date().toISOString()));
   const summary = pipeline.end({ inputs: [options.savePath ?? fileName], bytes, notes: [] });
-  return { summary, end: ended ?? endOfTracer(exit, target.pid), stoppedThreads: stoppedThreads(target.pid) };
+  return { summary, end: ended ?? tracer.endedBy(), stoppedThreads: stoppedThreads(target.pid) };
 }
 
-/** strace ended by itself: the target exited, strace was signalled (a terminal's Ctrl-C), or strace failed. */
-function endOfTracer(exit: StraceExit, pid: number): AttachEnd {
-  const status = processStatus(pid);
-  if (status === null || status.state.startsWith('Z')) {
-    return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
+/** Starts the chosen backend; each is loaded only when used. */
+async function startTracer(options: AttachOptions, hostInode: number | null, onOutput: (chunk: Buffer) => void): Promise<LiveTracer> {
+  const { pid } = options.target;
+  if (options.backend === 'bpftrace') {
+    const { startBpftraceTracer } = await import('./sources/bpftrace-tracer.js');
+    return startBpftraceTracer(pid, options.tracerBinary, hostInode, onOutput);
   }
-  if (exit.detached) return { reason: 'stopped', detail: 'strace was interrupted and detached (Ctrl-C reaches it too)' };
-  const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
-  const said = lastStraceMessage(exit.stderr);
-  return { reason: 'tracer-ended', detail: `strace ${how} while PID ${pid} still runs; the sessions up to then are shown. strace said: ${said || '(nothing)'}` };
+  const { startStraceTracer } = await import('./sources/strace-tracer.js');
+  return startStraceTracer(pid, options.tracerBinary, onOutput);
 }
 
-function attachContext(pid: number, binary: string): AttachContext {
+function isGone(pid: number): boolean {
   const status = processStatus(pid);
-  if (status === null) throw new Ns53Error('E_NO_SUCH_PID', `no process with PID ${pid}`);
-  const tracer = status.tracerPid === 0 ? null : { pid: status.tracerPid, comm: procView().comm(status.tracerPid) };
-  return { pid, binary, euid: process.geteuid?.() ?? 0, ptraceScope: readPtraceScope(), tracer };
-}
-
-function readPtraceScope(): number | null {
-  try {
-    return Number(readFileSync('/proc/sys/kernel/yama/ptrace_scope', 'utf8').trim());
-  } catch {
-    return null;
-  }
+  return status === null || status.state.startsWith('Z');
 }
 
 async function openSaveFile(path: string): Promise<WriteStream> {

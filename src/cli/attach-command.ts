@@ -4,14 +4,18 @@ import { findDockerd, procView, type AttachTarget } from '../sources/dockerd-fin
 import { formatLiveStatus } from '../sinks/live-status.js';
 import { printable } from '../sinks/printable.js';
 import type { CliIo } from './cli-io.js';
-import { STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
+import { BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
+import { chooseBackend } from './backend-choice.js';
 import { SessionPrinter } from './session-printer.js';
 
-/** `ns53 attach`: finds the target, attaches strace, prints sessions live, detaches cleanly; resolves with the exit status. */
+/** `ns53 attach`: finds the target, attaches a tracer, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {
   const target = chooseTarget(options);
   if (target.warning) io.stderr(`ns53: warning: ${target.warning}\n`);
   for (const note of target.notes) io.stderr(`ns53: note: ${note}\n`);
+  const backend = await chooseBackend(options.backend, { strace: options.strace, bpftrace: options.bpftrace });
+  io.stderr(`ns53: backend: ${backend.backend} (${backend.why})\n`);
+  const binary = backend.backend === 'bpftrace' ? options.bpftrace : options.strace;
   const printer = new SessionPrinter(options.format, io);
   const status = new StatusLine(io, target);
   const stop = new AbortController();
@@ -21,13 +25,14 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
     result = await attachLive(
       {
         target: { pid: target.pid, comm: target.comm },
-        straceBinary: options.strace,
+        backend: backend.backend,
+        tracerBinary: binary,
         savePath: options.save ?? null,
         durationSeconds: options.duration ?? null,
         stop: stop.signal,
-        onAttached: ({ threads, tracerVersion }) => {
-          io.stderr(`ns53: attached to ${printable(target.comm)} (PID ${target.pid}, ${threads} thread${threads === 1 ? '' : 's'}; ${target.how}) with ${tracerVersion ?? options.strace}\n`);
-          io.stderr(`ns53: cost: ${STRACE_COST_NOTE}\n`);
+        onAttached: ({ attached, tracerVersion }) => {
+          io.stderr(`ns53: attached to ${printable(target.comm)} (PID ${target.pid}, ${attached}; ${target.how}) with ${tracerVersion ?? binary}\n`);
+          io.stderr(`ns53: cost: ${backend.backend === 'bpftrace' ? BPFTRACE_COST_NOTE : STRACE_COST_NOTE}\n`);
           if (options.save) io.stderr(`ns53: saving the raw trace to ${options.save} (replay it with: ns53 replay ${options.save})\n`);
           status.start();
         },

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
-import { BACKENDS, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
+import { BACKENDS, BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
 import { FORMATS, SessionPrinter, type Format } from './session-printer.js';
 
@@ -64,14 +64,15 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--docker', 'find dockerd: the daemon behind DOCKER_HOST, its pid file, or the only process named dockerd (the default)')
     .option('--pid <pid>', 'trace this process instead (dockerd, or any DNS forwarder)', wholeNumber('--pid', 1))
     .option('--pidfile <file>', "dockerd's pid file, for --docker (default: /var/run/docker.pid)")
-    .addOption(new Option('--backend <backend>', 'how to trace').choices(BACKENDS).default('strace'))
+    .addOption(new Option('--backend <backend>', 'how to trace: auto picks bpftrace when it can run here, else strace').choices(BACKENDS).default('auto'))
     .option('--save <file>', 'also keep the raw trace in <file> (and <file>.meta.json); "ns53 replay <file>" shows the same sessions')
-    .option('--duration <seconds>', 'detach after this many seconds', seconds)
+    .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds)
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
     .option('--strace <path>', 'the strace to run', 'strace')
+    .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
     .addHelpText(
       'after',
-      `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; strace detaches and dockerd keeps running.\nCost: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson`,
+      `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; the tracer detaches and dockerd keeps running.\nCost with bpftrace: ${BPFTRACE_COST_NOTE}\nCost with strace: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --backend bpftrace --save trace.ndjson\n  sudo ns53 attach --backend strace --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson`,
     )
     .action(async (options: AttachCommandOptions) => {
       // Loaded on demand: execa and the tracer code would otherwise slow every replay's start-up.

@@ -13,7 +13,7 @@ import { traceMetaPath } from './trace-meta.js';
 export const TraceMetaSchema = z.object({
   format: z.literal('ns53-trace-meta'),
   version: z.literal(1),
-  backend: z.literal('strace'),
+  backend: z.enum(['strace', 'bpftrace']),
   /** The tracer's command line and `--version` line. */
   command: z.string(),
   tracerVersion: z.string().nullable(),

@@ -1,45 +1,27 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { processStatus, stoppedThreads } from '../../src/sources/process-status.js';
 import { Ns53Process } from '../support/ns53-process.js';
+import { childrenOf, endProcess, startSleeper, waitFor } from '../support/target-process.js';
 
 /**
  * The ways `ns53 attach` cannot start or cannot go on, with a real strace on a real process (a `sleep` this
  * test starts; a real dockerd is not needed to make strace fail). Each must end with a message that names
- * the cause and the fix, a stable exit status, and the target left running.
+ * the cause and the fix, a stable exit status, and the target left running. The target exiting is checked
+ * with bpftrace too; bpftrace's own failures are in attach-bpftrace-errors.test.ts.
  */
 
 const NOBODY = 65534;
 
 function missing(): string | false {
   if (process.getuid?.() !== 0) return 'root (to trace, and to run ns53 as another user)';
-  if (spawnSync('sh', ['-c', 'command -v strace']).status !== 0) return 'strace';
-  return false;
-}
-
-/** A process to trace, started (and later ended, by PID) by this test. */
-function startTarget(): ChildProcess {
-  return spawn('sleep', ['600'], { stdio: 'ignore' });
-}
-
-function endTarget(target: ChildProcess): void {
-  if (target.exitCode === null && target.signalCode === null) target.kill('SIGKILL');
-}
-
-async function waitFor(what: string, condition: () => boolean, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > until) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
+  for (const command of ['strace', 'bpftrace']) {
+    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) return command;
   }
-}
-
-/** strace's PID: the child of ns53's main thread. */
-function childrenOf(pid: number): number[] {
-  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  if (!existsSync('/sys/kernel/tracing/events/syscalls')) return 'tracefs at /sys/kernel/tracing (for bpftrace)';
+  return false;
 }
 
 const unmet = missing();
@@ -50,11 +32,11 @@ if (unmet && process.env['CI'] === 'true') {
   describe('ns53 attach: errors name their cause and fix', { skip: unmet, timeout: 120_000 }, () => {
     const targets: ChildProcess[] = [];
     const target = () => {
-      const child = startTarget();
+      const child = startSleeper();
       targets.push(child);
       return child;
     };
-    after(() => targets.forEach(endTarget));
+    after(() => targets.forEach(endProcess));
 
     test('no such PID: exit 2', async () => {
       const exit = await new Ns53Process(['attach', '--pid', '4194304']).waitForExit(10_000);
@@ -64,7 +46,7 @@ if (unmet && process.env['CI'] === 'true') {
 
     test('strace missing: says which package to install, exit 69', async () => {
       const sleeper = target();
-      const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid), '--strace', '/nonexistent/strace']).waitForExit(10_000);
+      const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', 'strace', '--strace', '/nonexistent/strace']).waitForExit(10_000);
       assert.equal(exit.code, 69);
       assert.match(exit.stderr, /\/nonexistent\/strace is not installed .*apt-get install strace/);
     });
@@ -74,7 +56,7 @@ if (unmet && process.env['CI'] === 'true') {
       const other = spawn('strace', ['-p', String(sleeper.pid), '-o', '/dev/null'], { stdio: 'ignore' });
       try {
         await waitFor('the other strace to attach', () => processStatus(sleeper.pid!)?.tracerPid === other.pid);
-        const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid)]).waitForExit(10_000);
+        const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', 'strace']).waitForExit(10_000);
         assert.equal(exit.code, 77);
         assert.match(exit.stderr, new RegExp(`already traced by PID ${other.pid} \\(strace\\).*Stop that tracer`));
       } finally {
@@ -84,7 +66,7 @@ if (unmet && process.env['CI'] === 'true') {
 
     test('not permitted (not root): says to use sudo or CAP_SYS_PTRACE, exit 77', async () => {
       const sleeper = target();
-      const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid)], { uid: NOBODY, gid: NOBODY }).waitForExit(15_000);
+      const exit = await new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', 'strace'], { uid: NOBODY, gid: NOBODY }).waitForExit(15_000);
       assert.equal(exit.code, 77, exit.stderr);
       assert.match(exit.stderr, /cannot attach to PID \d+: tracing another user's process needs root or CAP_SYS_PTRACE: run ns53 with sudo/);
       assert.match(exit.stderr, /strace said: .*Operation not permitted/);
@@ -92,7 +74,7 @@ if (unmet && process.env['CI'] === 'true') {
 
     test('Ctrl-C in a terminal (SIGINT to the whole process group, strace included) detaches cleanly, exit 0', async () => {
       const sleeper = target();
-      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--format', 'ndjson'], { detached: true });
+      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', 'strace', '--format', 'ndjson'], { detached: true });
       await ns53.attached;
       process.kill(-ns53.pid, 'SIGINT');
       const exit = await ns53.waitForExit(15_000);
@@ -102,20 +84,22 @@ if (unmet && process.env['CI'] === 'true') {
       assert.deepEqual(stoppedThreads(sleeper.pid!), []);
     });
 
-    test('the target exits mid-trace: the sessions so far are kept and the reason is shown, exit 1', async () => {
-      const sleeper = target();
-      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--format', 'ndjson']);
-      await ns53.attached;
-      sleeper.kill('SIGTERM');
-      const exit = await ns53.waitForExit(15_000);
-      assert.equal(exit.code, 1, exit.stderr);
-      assert.match(exit.stderr, new RegExp(`PID ${sleeper.pid} exited during the trace; the sessions up to then are shown`));
-      assert.match(exit.stdout, /"type":"summary"/);
-    });
+    for (const backend of ['strace', 'bpftrace']) {
+      test(`the target exits mid-trace (${backend}): the sessions so far are kept and the reason is shown, exit 1`, async () => {
+        const sleeper = target();
+        const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', backend, '--format', 'ndjson']);
+        await ns53.attached;
+        sleeper.kill('SIGTERM');
+        const exit = await ns53.waitForExit(20_000);
+        assert.equal(exit.code, 1, exit.stderr);
+        assert.match(exit.stderr, new RegExp(`PID ${sleeper.pid} exited during the trace; the sessions up to then are shown`));
+        assert.match(exit.stdout, /"type":"summary"/);
+      });
+    }
 
     test('strace dies: its end is shown, and the target is not left stopped, exit 1', async () => {
       const sleeper = target();
-      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--format', 'ndjson']);
+      const ns53 = new Ns53Process(['attach', '--pid', String(sleeper.pid), '--backend', 'strace', '--format', 'ndjson']);
       await ns53.attached;
       const [strace] = childrenOf(ns53.pid);
       assert.ok(strace, 'ns53 runs strace as its child');

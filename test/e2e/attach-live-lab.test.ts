@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { replayTrace } from '../../src/replay.js';
-import type { SessionRecord } from '../../src/sessions/index.js';
+import type { AttemptRecord, SessionRecord, SummaryRecord } from '../../src/sessions/index.js';
 import { ipOf } from '../../src/sessions/verdict.js';
 import { stoppedThreads, processStatus } from '../../src/sources/process-status.js';
 import { assertAttemptsMatchMeasured, lab, prerequisitesVerdict, type MeasuredFacts } from '../support/lab.js';
@@ -140,45 +140,97 @@ function assertDockerdRunsFree(pid: number): void {
   assert.doesNotMatch(status.state, /^[Tt]/);
 }
 
-interface LiveRun {
+/** The two backends watch the same traffic at once: strace through ptrace, bpftrace through tracepoints. */
+const BACKENDS = ['strace', 'bpftrace'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+/** What one backend's ns53 printed live, and the replay of what it saved. */
+interface BackendRun {
+  backend: Backend;
   sessions: SessionRecord[];
   replayed: SessionRecord[];
-  measured: MeasuredFacts;
+  summary: SummaryRecord;
   stderr: string;
-  dir: string;
   savePath: string;
 }
 
+interface LiveRun {
+  runs: BackendRun[];
+  measured: MeasuredFacts;
+  dir: string;
+}
+
+const SAVE_NAMES: Record<Backend, string> = { strace: 'trace.strace', bpftrace: 'trace.ndjson' };
+
 async function attachDuring(dockerd: number, scenario: Scenario): Promise<LiveRun> {
   const dir = mkdtempSync(join(tmpdir(), `ns53-live-${scenario.name}-`));
-  const savePath = join(dir, 'trace.strace');
   const factsPath = join(dir, 'measured.json');
   const duration = scenario.stop === 'duration' ? ['--duration', '8'] : [];
-  const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--format', 'ndjson', '--save', savePath, ...duration]);
+  const processes = BACKENDS.map((backend) => {
+    const savePath = join(dir, SAVE_NAMES[backend]);
+    return { backend, savePath, ns53: new Ns53Process(['attach', '--pid', String(dockerd), '--backend', backend, '--format', 'ndjson', '--save', savePath, ...duration]) };
+  });
   try {
-    await ns53.attached;
+    await Promise.all(processes.map(({ ns53 }) => ns53.attached));
     lab('scenario', scenario.name, '--facts', factsPath);
-    if (scenario.stop !== 'duration') ns53.child.kill(scenario.stop);
-    const exit = await ns53.waitForExit(30_000);
-    assert.equal(exit.code, 0, `ns53 exit status; stderr:\n${exit.stderr}`);
-    const why = { SIGTERM: 'SIGTERM', SIGINT: 'Ctrl-C', duration: 'the --duration passed' }[scenario.stop];
-    assert.match(exit.stderr, new RegExp(`ns53: detached from PID ${dockerd} \\(${why}\\); it keeps running`));
-    const { sessions, summary } = parseNdjson(exit.stdout);
-    assert.ok(summary, 'a summary ends the NDJSON');
-    assert.equal(summary.parseIssues.total, 0, JSON.stringify(summary.parseIssues.first));
-    const replayed: SessionRecord[] = [];
-    await replayTrace([savePath], { session: (record) => replayed.push(record) });
+    if (scenario.stop !== 'duration') for (const { ns53 } of processes) ns53.child.kill(scenario.stop);
+    const runs: BackendRun[] = [];
+    for (const { backend, savePath, ns53 } of processes) {
+      const exit = await ns53.waitForExit(30_000);
+      assert.equal(exit.code, 0, `ns53 --backend ${backend} exit status; stderr:\n${exit.stderr}`);
+      const why = { SIGTERM: 'SIGTERM', SIGINT: 'Ctrl-C', duration: 'the --duration passed' }[scenario.stop];
+      assert.match(exit.stderr, new RegExp(`ns53: detached from PID ${dockerd} \\(${why}\\); it keeps running`));
+      assert.match(exit.stderr, new RegExp(`ns53: backend: ${backend} \\(as asked\\)`));
+      const { sessions, summary } = parseNdjson(exit.stdout);
+      assert.ok(summary, 'a summary ends the NDJSON');
+      assert.equal(summary.parseIssues.total, 0, JSON.stringify(summary.parseIssues.first));
+      if (backend === 'bpftrace') assert.equal(summary.lostEvents, 0, 'bpftrace lost no events');
+      const replayed: SessionRecord[] = [];
+      await replayTrace([savePath], { session: (record) => replayed.push(record) });
+      runs.push({ backend, sessions, replayed, summary, stderr: exit.stderr, savePath });
+    }
     const measured = JSON.parse(readFileSync(factsPath, 'utf8')) as MeasuredFacts;
-    return { sessions, replayed, measured, stderr: exit.stderr, dir, savePath };
+    return { runs, measured, dir };
   } finally {
-    if (ns53.child.exitCode === null && ns53.child.signalCode === null) ns53.child.kill('SIGKILL');
+    for (const { ns53 } of processes) if (ns53.child.exitCode === null && ns53.child.signalCode === null) ns53.child.kill('SIGKILL');
   }
 }
 
-function assertMatchesMeasured(run: LiveRun, scenario: Scenario): void {
+/**
+ * An attempt as both backends must report it: who sent what where, from which namespace (the sandbox that
+ * dockerd entered, or the host), and how it ended. The inode is not compared: strace's `-yy` shows the
+ * sandbox path that setns() used, not the namespace's inode, which only bpftrace reads from the kernel.
+ */
+function attemptKey(attempt: AttemptRecord, question: string): string {
+  return JSON.stringify([attempt.source, attempt.upstream, attempt.proto, question, attempt.outcome, attempt.rcode, attempt.errno, attempt.netns.label, attempt.netns.host]);
+}
+
+function attemptKeys(sessions: SessionRecord[]): string[] {
+  return sessions.flatMap((session) => session.attempts.map((attempt) => attemptKey(attempt, `${session.query?.name} ${session.query?.type}`))).sort();
+}
+
+/**
+ * The namespace of every attempt, as bpftrace read it from the kernel, is the one the kernel gives the
+ * container (or dockerd, on the host path): `stat -L -c %i /proc/<pid>/ns/net`, by the attempt's source address.
+ */
+function assertNetnsInodes(sessions: SessionRecord[], scenario: Scenario, dockerd: number): void {
+  const expected = new Map<string, number>();
+  if (scenario.namespace === 'host') expected.set('127.0.0.1', statSync(`/proc/${dockerd}/ns/net`).ino);
+  else {
+    for (const line of lab('netns').trim().split('\n')) {
+      const [, ip, inode] = line.split(' ');
+      expected.set(ip!, Number(inode));
+    }
+  }
+  for (const attempt of attemptsOf(sessions)) {
+    assert.equal(attempt.netns.inode, expected.get(ipOf(attempt.source) ?? ''), `netns inode of ${attempt.source}`);
+  }
+}
+
+function assertMatchesMeasured(run: BackendRun, measured: MeasuredFacts, scenario: Scenario): void {
   const attempts = attemptsOf(run.sessions);
-  assert.ok(run.measured.attempts > 0, 'the scenario reached the upstream');
-  assertAttemptsMatchMeasured(attempts, run.measured);
+  assert.ok(measured.attempts > 0, 'the scenario reached the upstream');
+  assertAttemptsMatchMeasured(attempts, measured);
   assert.deepEqual([...new Set(attempts.map((a) => ipOf(a.source)))].sort(), scenario.sources, 'source addresses');
   for (const attempt of attempts) {
     assert.equal(attempt.upstream, scenario.upstream);
@@ -189,15 +241,15 @@ function assertMatchesMeasured(run: LiveRun, scenario: Scenario): void {
 }
 
 /** With NS53_RECORD_FIXTURES=1: the saved trace, its meta file, and the measured facts become a replay fixture. */
-function keepAsFixture(run: LiveRun, scenario: Scenario, dockerd: number): void {
+function keepAsFixture(run: BackendRun, measured: MeasuredFacts, scenario: Scenario, dockerd: number): void {
   if (process.env['NS53_RECORD_FIXTURES'] !== '1') return;
-  const dir = repoPath('fixtures/replay', `live-${scenario.name}`);
+  const dir = repoPath('fixtures/replay', run.backend === 'strace' ? `live-${scenario.name}` : `live-bpftrace-${scenario.name}`);
+  const file = SAVE_NAMES[run.backend];
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  copyFileSync(run.savePath, join(dir, 'trace.strace'));
+  copyFileSync(run.savePath, join(dir, file));
   const meta = JSON.parse(readFileSync(`${run.savePath}.meta.json`, 'utf8')) as Record<string, unknown>;
-  writeFileSync(join(dir, 'trace.strace.meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
-  const { measured } = run;
+  writeFileSync(join(dir, `${file}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
   const outcomes = Object.fromEntries(
     [
       ['answer', measured.answered],
@@ -219,35 +271,44 @@ function keepAsFixture(run: LiveRun, scenario: Scenario, dockerd: number): void 
   writeFileSync(
     join(dir, 'NOTES.md'),
     [
-      `# live-${scenario.name}: saved by \`ns53 attach --save\` from the lab's dockerd`,
+      `# ${basename(dir)}: saved by \`ns53 attach --backend ${run.backend} --save\` from the lab's dockerd`,
       '',
       `Recorded by test/e2e/attach-live-lab.test.ts (NS53_RECORD_FIXTURES=1) on ${new Date().toISOString().slice(0, 10)}.`,
       `The scenario is \`lab.sh scenario ${scenario.name}\` (see test/e2e/lab/README.md); ns53 was stopped with ${scenario.stop}.`,
       '',
-      '- `trace.strace`: the raw trace exactly as strace printed it (lab paths under /tmp/ns53-lab are not rewritten).',
-      '- `trace.strace.meta.json`: what ns53 read from /proc at attach (each thread\'s netns inode) and the strace command.',
+      `- \`${file}\`: the raw trace exactly as ${run.backend} printed it (lab paths under /tmp/ns53-lab are not rewritten).`,
+      `- \`${file}.meta.json\`: what ns53 read from /proc at attach (each thread's netns inode) and the ${run.backend} command.`,
       '- `facts.json`: what reached the upstream, measured by the lab, not by ns53.',
       '',
       '| tool | version |',
       '|---|---|',
       ...Object.entries(versions).map(([tool, version]) => `| ${tool} | ${version} |`),
       '',
-      `strace command: \`${String(meta['command'])}\``,
+      `${run.backend} command: \`${String(meta['command'])}\``,
       '',
     ].join('\n'),
   );
 }
 
 async function runScenario(dockerd: number, scenario: Scenario): Promise<void> {
-  const run = await attachDuring(dockerd, scenario);
+  const { runs, measured, dir } = await attachDuring(dockerd, scenario);
   try {
-    assert.deepEqual(run.sessions, run.replayed, 'the live sessions are exactly the replay of the saved trace');
-    assertMatchesMeasured(run, scenario);
-    scenario.check?.(run.sessions);
+    for (const run of runs) {
+      assert.deepEqual(run.sessions, run.replayed, `${run.backend}: the live sessions are exactly the replay of the saved trace`);
+      assertMatchesMeasured(run, measured, scenario);
+      try {
+        scenario.check?.(run.sessions);
+      } catch (error) {
+        throw new Error(`${run.backend}: ${(error as Error).message}\n${run.sessions.map((session) => JSON.stringify(session)).join('\n')}`, { cause: error });
+      }
+      if (run.backend === 'bpftrace') assertNetnsInodes(run.sessions, scenario, dockerd);
+      keepAsFixture(run, measured, scenario, dockerd);
+    }
+    const [strace, bpftrace] = runs;
+    assert.deepEqual(attemptKeys(bpftrace!.sessions), attemptKeys(strace!.sessions), 'both backends report the same attempts for the same traffic');
     assertDockerdRunsFree(dockerd);
-    keepAsFixture(run, scenario, dockerd);
   } finally {
-    rmSync(run.dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -274,25 +335,28 @@ if (mustFail) {
       });
     }
 
-    test('the output pipe closing detaches cleanly', async () => {
-      const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--format', 'ndjson']);
-      await ns53.attached;
-      ns53.child.stdout!.destroy();
-      // The next session ns53 writes meets the closed pipe.
-      lab('scenario', 'answered');
-      const exit = await ns53.waitForExit(30_000);
-      assert.equal(exit.code, 0, exit.stderr);
-      assert.match(exit.stderr, /detached from PID \d+ \(the output pipe closed\); it keeps running/);
-      assertDockerdRunsFree(dockerd);
-      assert.match(lab('scenario', 'answered'), /10\.0\.0\.5/);
-    });
+    for (const backend of BACKENDS) {
+      test(`the output pipe closing detaches cleanly (${backend})`, async () => {
+        const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--backend', backend, '--format', 'ndjson']);
+        await ns53.attached;
+        ns53.child.stdout!.destroy();
+        // The next session ns53 writes meets the closed pipe.
+        lab('scenario', 'answered');
+        const exit = await ns53.waitForExit(30_000);
+        assert.equal(exit.code, 0, exit.stderr);
+        assert.match(exit.stderr, /detached from PID \d+ \(the output pipe closed\); it keeps running/);
+        assertDockerdRunsFree(dockerd);
+        assert.match(lab('scenario', 'answered'), /10\.0\.0\.5/);
+      });
+    }
 
     test('--docker finds the lab daemon through DOCKER_HOST', async () => {
       const labDir = process.env['NS53_LAB_DIR'] ?? '/tmp/ns53-lab';
       const ns53 = new Ns53Process(['attach', '--docker', '--duration', '1', '--format', 'ndjson'], { env: { ...process.env, DOCKER_HOST: `unix://${labDir}/docker.sock` } });
       const exit = await ns53.waitForExit(30_000);
       assert.equal(exit.code, 0, exit.stderr);
-      assert.match(exit.stderr, new RegExp(`attached to dockerd \\(PID ${dockerd}, \\d+ threads; .*DOCKER_HOST`));
+      assert.match(exit.stderr, /ns53: backend: bpftrace \(auto: bpftrace v[\d.]+ can run here/);
+      assert.match(exit.stderr, new RegExp(`attached to dockerd \\(PID ${dockerd}, \\d+ probes; .*DOCKER_HOST`));
       assertDockerdRunsFree(dockerd);
     });
   });

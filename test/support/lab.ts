@@ -1,20 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { AttemptRecord } from '../../src/sessions/index.js';
 import { repoPath } from './repo-root.js';
 
 /** The lab that runs a real dockerd (test/e2e/lab/lab.sh); see its README. */
 export const LAB_SCRIPT = repoPath('test/e2e/lab/lab.sh');
 
-const COMMANDS = ['dockerd', 'containerd', 'runc', 'dnsmasq', 'busybox', 'iptables', 'strace', 'nsenter', 'unshare', 'mkfifo', 'ip', 'python3'];
+const COMMANDS = ['dockerd', 'containerd', 'runc', 'dnsmasq', 'busybox', 'iptables', 'strace', 'bpftrace', 'nsenter', 'unshare', 'mkfifo', 'ip', 'python3'];
 
 /** What the end-to-end tests need and this machine lacks. */
 export function missingPrerequisites(): string[] {
   const missing: string[] = [];
-  if (process.getuid?.() !== 0) missing.push('root (the lab creates network namespaces and attaches strace)');
+  if (process.getuid?.() !== 0) missing.push('root (the lab creates network namespaces and attaches strace and bpftrace)');
   for (const command of COMMANDS) {
     if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) missing.push(command);
   }
+  if (!existsSync('/sys/kernel/tracing/events/syscalls')) missing.push('tracefs at /sys/kernel/tracing (mount -t tracefs nodev /sys/kernel/tracing), for bpftrace');
   return missing;
 }
 

@@ -22,8 +22,11 @@ export class Ns53Process {
   readonly attached: Promise<void>;
   readonly exited: Promise<Ns53Exit>;
 
-  constructor(args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; detached?: boolean } = {}) {
-    this.child = spawn(process.execPath, [NS53_CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  /** `wrap`: a command that runs `node ns53 ARGS` given as its last arguments (e.g. `unshare -m sh -c …`). */
+  constructor(args: string[], options: { uid?: number; gid?: number; env?: NodeJS.ProcessEnv; detached?: boolean; wrap?: string[] } = {}) {
+    const { wrap = [], ...spawnOptions } = options;
+    const [file, ...argv] = [...wrap, process.execPath, NS53_CLI, ...args];
+    this.child = spawn(file!, argv, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => (this.stdout += text));
     // A test may close our end of stdout on purpose; that must not crash the test process.
     this.child.stdout!.on('error', () => undefined);

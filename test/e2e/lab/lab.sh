@@ -4,7 +4,7 @@
 # dockerd's embedded-DNS forwarding (the container-netns "setns" path, or with --host-resolver
 # the host-namespace path to a loopback resolver).
 #
-#   lab.sh up [--host-resolver] | down | pid | status
+#   lab.sh up [--host-resolver] | down | pid | netns | status
 #   lab.sh scenario <mixed|drop|answered|nxdomain|refused|reject|api-only|tcp|host> [--facts <file.json>]
 #   lab.sh record <scenario> <outdir> -- <strace flags...>
 #   lab.sh fixtures [<fixtures/replay dir>]     (re-records the whole fixture set)
@@ -540,6 +540,18 @@ cmd_up() {
 }
 
 cmd_pid() { dockerd_pid || die "lab dockerd is not running (dir $LAB)"; }
+
+# Each container's name, IP and network namespace inode as the kernel reports it for the container's init
+# process (stat -L -c %i /proc/<State.Pid>/ns/net): what ns53 must name as an attempt's namespace.
+cmd_netns() {
+  dockerd_pid >/dev/null || die "lab dockerd is not running (dir $LAB)"
+  local c cpid ip
+  for c in web api; do
+    cpid=$(dk inspect -f '{{.State.Pid}}' "$c")
+    ip=$(dk inspect -f "{{(index .NetworkSettings.Networks \"$NET_NAME\").IPAddress}}" "$c")
+    printf '%s %s %s\n' "$c" "$ip" "$(stat -L -c %i "/proc/$cpid/ns/net")"
+  done
+}
 
 cmd_status() {
   local p mode
@@ -1207,6 +1219,7 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     pid) cmd_pid "$@" ;;
+    netns) cmd_netns "$@" ;;
     status) cmd_status "$@" ;;
     scenario) cmd_scenario "$@" ;;
     record) cmd_record "$@" ;;

@@ -7,6 +7,8 @@ export interface LiveProgress {
   attempts: number;
   outcomes: Readonly<Record<string, number>>;
   parseIssues: number;
+  /** bpftrace only: events it dropped (null with strace, which loses nothing: it stops the target instead). */
+  lostEvents: number | null;
 }
 
 function count(n: number, noun: string): string {
@@ -25,6 +27,7 @@ export function formatLiveStatus(target: { pid: number; comm: string }, seconds:
     count(progress.lines, 'line'),
   ];
   if (progress.parseIssues > 0) parts.push(count(progress.parseIssues, 'parse issue'));
+  if (progress.lostEvents) parts.push(`${count(progress.lostEvents, 'event')} lost`);
   parts.push('Ctrl-C detaches');
   return parts.join(' · ');
 }

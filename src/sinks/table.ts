@@ -101,7 +101,7 @@ export function formatTableSummary(summary: SummaryRecord): string[] {
     .join(', ');
   const lines = [
     `${count(summary.sessions, 'session')}, ${count(summary.attempts, 'upstream attempt')}${outcomes ? `: ${outcomes}` : ''}${rcodes ? ` (rcodes: ${rcodes})` : ''}`,
-    `read ${count(summary.lines, 'line')} (${summary.bytes} bytes) from ${describeInputs(summary.inputs)}; ${count(summary.parseIssues.total, 'parse issue')}`,
+    `read ${count(summary.lines, 'line')} (${summary.bytes} bytes) from ${describeInputs(summary.inputs)}; ${count(summary.parseIssues.total, 'parse issue')}${summary.lostEvents === undefined ? '' : `; bpftrace lost ${count(summary.lostEvents, 'event')}`}`,
   ];
   for (const note of summary.notes) lines.push(`note: ${note}`);
   return lines;

@@ -71,3 +71,20 @@ test('--version prints the package version', async () => {
   assert.equal(code, 0);
   assert.match(stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+const BPFTRACE_REJECT = repoPath('fixtures/replay/live-bpftrace-reject/trace.ndjson');
+
+test('bpftrace records replay from a file and from standard input alike, and lost events are shown', () => {
+  const bin = repoPath('dist/src/cli/main.js');
+  const fromFile = spawnSync(process.execPath, [bin, 'replay', BPFTRACE_REJECT]);
+  assert.equal(fromFile.status, 0, fromFile.stderr.toString());
+  assert.match(fromFile.stdout.toString(), /4 sessions, 4 upstream attempts: refused 4\n.*; 0 parse issues; bpftrace lost 0 events\n/);
+  // bpftrace said it dropped events: the summary counts them and a warning says what that means.
+  const lost = Buffer.concat([readFileSync(BPFTRACE_REJECT), Buffer.from('{"type": "lost_events", "data": {"events": 8}}\n')]);
+  const piped = spawnSync(process.execPath, [bin, 'replay', '--format', 'ndjson', '-'], { input: lost });
+  assert.equal(piped.status, 0, piped.stderr.toString());
+  const summary = SummaryRecordSchema.parse(JSON.parse(piped.stdout.toString().trimEnd().split('\n').at(-1)!));
+  assert.equal(summary.sessions, 4);
+  assert.equal(summary.lostEvents, 8);
+  assert.match(piped.stderr.toString(), /ns53: warning: bpftrace lost 8 events: its buffers overflowed/);
+});

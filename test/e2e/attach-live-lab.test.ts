@@ -20,7 +20,8 @@ import { toolVersions } from '../support/tool-versions.js';
  * - they agree with what the lab measured, independently of ns53;
  * - dockerd is left running, not stopped or traced, and a container still resolves.
  *
- * NS53_RECORD_FIXTURES=1 also keeps each scenario's saved trace as a replay fixture (fixtures/replay/live-*).
+ * NS53_RECORD_FIXTURES=1 also keeps each scenario's saved traces as replay fixtures (fixtures/replay/live-* for
+ * strace, live-bpftrace-* for bpftrace); NS53_RECORD_FIXTURES=strace or =bpftrace keeps one backend's only.
  */
 
 type Stop = 'SIGTERM' | 'SIGINT' | 'duration';
@@ -240,9 +241,10 @@ function assertMatchesMeasured(run: BackendRun, measured: MeasuredFacts, scenari
   }
 }
 
-/** With NS53_RECORD_FIXTURES=1: the saved trace, its meta file, and the measured facts become a replay fixture. */
+/** With NS53_RECORD_FIXTURES (see above): the saved trace, its meta file, and the measured facts become a replay fixture. */
 function keepAsFixture(run: BackendRun, measured: MeasuredFacts, scenario: Scenario, dockerd: number): void {
-  if (process.env['NS53_RECORD_FIXTURES'] !== '1') return;
+  const record = process.env['NS53_RECORD_FIXTURES'];
+  if (record !== '1' && record !== run.backend) return;
   const dir = repoPath('fixtures/replay', run.backend === 'strace' ? `live-${scenario.name}` : `live-bpftrace-${scenario.name}`);
   const file = SAVE_NAMES[run.backend];
   rmSync(dir, { recursive: true, force: true });
@@ -273,7 +275,7 @@ function keepAsFixture(run: BackendRun, measured: MeasuredFacts, scenario: Scena
     [
       `# ${basename(dir)}: saved by \`ns53 attach --backend ${run.backend} --save\` from the lab's dockerd`,
       '',
-      `Recorded by test/e2e/attach-live-lab.test.ts (NS53_RECORD_FIXTURES=1) on ${new Date().toISOString().slice(0, 10)}.`,
+      `Recorded by test/e2e/attach-live-lab.test.ts (NS53_RECORD_FIXTURES=${record}) on ${new Date().toISOString().slice(0, 10)}.`,
       `The scenario is \`lab.sh scenario ${scenario.name}\` (see test/e2e/lab/README.md); ns53 was stopped with ${scenario.stop}.`,
       '',
       `- \`${file}\`: the raw trace exactly as ${run.backend} printed it (lab paths under /tmp/ns53-lab are not rewritten).`,

@@ -6,10 +6,11 @@ function firstLine(command: string, args: string[]): string {
   return `${run.stdout ?? ''}${run.stderr ?? ''}`.split('\n')[0]?.trim() || 'unknown';
 }
 
-/** The versions a recording depends on: strace, the traced dockerd (by its own binary), the kernel, node. */
+/** The versions a recording depends on: strace, bpftrace, the traced dockerd (by its own binary), the kernel, node. */
 export function toolVersions(dockerdPid: number): Record<string, string> {
   return {
     strace: firstLine('strace', ['-V']),
+    bpftrace: firstLine('bpftrace', ['--version']),
     dockerd: firstLine(`/proc/${dockerdPid}/exe`, ['--version']),
     kernel: release(),
     node: process.version,

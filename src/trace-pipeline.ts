@@ -102,7 +102,7 @@ export class TracePipeline {
   private startBpftrace(): BpftraceEventReader {
     if (this.bpftraceReader === null) throw new Error('TracePipeline: bpftrace records, but no bpftrace reader was given');
     const sink = { ...this.sink, target: ({ tgid, hostInode }: { tgid: number; hostInode: number | null }) => this.state.seed({ pid: tgid, hostInode, threads: new Map() }) };
-    return new this.bpftraceReader(sink, (tid, fd) => this.state.fdKind(tid, fd));
+    return new this.bpftraceReader(sink, (tid, fd) => this.state.socketOf(tid, fd));
   }
 
   private clockKind(): 'epoch' | 'time-of-day' | 'relative' | null {

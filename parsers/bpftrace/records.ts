@@ -33,11 +33,25 @@ export const ByeSchema = z.object({ k: z.literal('bye'), ts: int.nonnegative() }
 export const DrainSchema = z.object({ k: z.literal('drain'), ts: int.nonnegative(), cpu: int.nonnegative() });
 export const SetnsSchema = z.object({ k: z.literal('setns'), ...call, fd: int, nstype: int, ret: int, before: int, after: int });
 export const NsopenSchema = z.object({ k: z.literal('nsopen'), ...call, fd: int, ino: int, path: z.string() });
-export const SocketSchema = z.object({ k: z.literal('socket'), ...call, fd: int, ret: int, fam: int, type: int, proto: int, tnet: int });
-export const ConnectSchema = z.object({ k: z.literal('connect'), ...call, fd: int, ret: int, tnet: int, type: int, proto: int, ...sock });
+export const ConnectSchema = z.object({
+  k: z.literal('connect'),
+  ...call,
+  fd: int,
+  ret: int,
+  tnet: int,
+  type: int,
+  proto: int,
+  ...sock,
+  /** When this thread's socket() made this fd (0: not seen). */
+  sockts: int.nonnegative(),
+  /** This thread's last setns() that worked (nsts 0: none): when, through which fd, and the namespaces. */
+  nsts: int.nonnegative(),
+  nsfd: int,
+  nsbefore: int.nonnegative(),
+  nsafter: int.nonnegative(),
+});
 export const MarkSchema = z.object({ k: z.literal('mark'), ...call, fd: int, why: int, tnet: int, type: int, proto: int, ...sock });
 export const AcceptSchema = z.object({ k: z.literal('accept'), ...call, fd: int, ret: int, ...sock });
-export const LocalSchema = z.object({ k: z.literal('local'), ...call, fd: int, ret: int, net: int, fam: int, laddr: address, lport: int });
 export const IoSchema = z.object({
   k: z.literal('io'),
   ...call,
@@ -57,8 +71,8 @@ export const CloseRangeSchema = z.object({ k: z.literal('close_range'), ...call,
 export const DupSchema = z.object({ k: z.literal('dup'), ...call, fd: int, newfd: int, ret: int });
 
 export const BpftraceRecordSchema = z.discriminatedUnion('k', [
-  HelloSchema, ByeSchema, DrainSchema, SetnsSchema, NsopenSchema, SocketSchema, ConnectSchema, MarkSchema, AcceptSchema,
-  LocalSchema, IoSchema, PeerSchema, MoreSchema, CloseSchema, CloseRangeSchema, DupSchema,
+  HelloSchema, ByeSchema, DrainSchema, SetnsSchema, NsopenSchema, ConnectSchema, MarkSchema, AcceptSchema,
+  IoSchema, PeerSchema, MoreSchema, CloseSchema, CloseRangeSchema, DupSchema,
 ]);
 export type BpftraceRecord = z.infer<typeof BpftraceRecordSchema>;
 export type BpftraceRecordOf<K extends BpftraceRecord['k']> = Extract<BpftraceRecord, { k: K }>;

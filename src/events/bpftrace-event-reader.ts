@@ -1,7 +1,7 @@
 import { parseBpftraceLine, type BpftraceRecord } from '../../parsers/bpftrace/records.js';
 import { buildIssue } from '../../parsers/strace/index.js';
 import type { EventReaderSink } from './strace-event-reader.js';
-import { netEventsOf, type CapturedIo, type FdKindLookup, type JoinedRecord } from './bpftrace-net-events.js';
+import { netEventsOf, type CapturedIo, type JoinedRecord, type SocketLookup } from './bpftrace-net-events.js';
 import type { TraceRef } from './net-event.js';
 import { ReorderWindow } from './reorder-window.js';
 
@@ -62,7 +62,7 @@ export class BpftraceEventReader {
 
   constructor(
     private readonly sink: EventReaderSink & { target?(target: BpftraceTarget): void },
-    private readonly fdKind: FdKindLookup,
+    private readonly socketAt: SocketLookup,
   ) {
     this.window = new ReorderWindow<Held>(REORDER_WINDOW_SECONDS * NS, (held, late) => this.apply(held, late));
   }
@@ -142,8 +142,8 @@ export class BpftraceEventReader {
   }
 
   private apply(held: Held, late: boolean): void {
-    const { record, ts, tid, ref } = held;
-    if (record.k === 'io') this.openIo.delete(`${tid}:${ts}`);
+    const { record, tid, ref } = held;
+    if (record.k === 'io') this.openIo.delete(`${tid}:${held.ts}`);
     if (late) {
       this.counts.lateRecords++;
       this.sink.issue(
@@ -151,8 +151,9 @@ export class BpftraceEventReader {
         ref,
       );
     }
-    const time = this.anchor ? this.anchor.wallSeconds + (ts - this.anchor.ts) / NS : null;
-    for (const event of netEventsOf(record, { tid, time, ref }, this.fdKind)) {
+    const { anchor } = this;
+    const at = (stamp: number) => ({ tid, time: anchor ? anchor.wallSeconds + (stamp - anchor.ts) / NS : null, ref });
+    for (const event of netEventsOf(record, at, this.socketAt)) {
       this.counts.events++;
       this.sink.event(event);
     }

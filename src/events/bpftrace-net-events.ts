@@ -12,11 +12,14 @@ export interface CapturedIo {
 
 /** A record once its io parts are joined: what the translation below takes. */
 export type JoinedRecord =
-  | BpftraceRecordOf<'setns' | 'nsopen' | 'socket' | 'connect' | 'local' | 'mark' | 'accept' | 'close' | 'close_range' | 'dup'>
+  | BpftraceRecordOf<'setns' | 'nsopen' | 'connect' | 'mark' | 'accept' | 'close' | 'close_range' | 'dup'>
   | { k: 'io'; captured: CapturedIo };
 
-/** Whether the thread's fd is already known as an internet socket (see NetState.fdKind). */
-export type FdKindLookup = (tid: number, fd: number) => 'inet' | 'other' | 'unknown';
+/** The socket the state has at the thread's fd: its inode (null if unknown), or null for no socket (NetState.socketOf). */
+export type SocketLookup = (tid: number, fd: number) => { inode: number | null } | null;
+
+/** The where and when of an event: `at(ts)` for a record stamped `ts` (monotonic nanoseconds). */
+export type EventPlace = (ts: number) => EventBase;
 
 const SENDS = new Set([1, 2, 3, 4]);
 
@@ -52,48 +55,56 @@ function errnoOf(ret: number): string | null {
 
 /** The payload bytes of an io and its `more` records, in buffer order. */
 export function payloadOf(captured: CapturedIo): Payload {
+  if (captured.more.length === 0) {
+    const bytes = Buffer.from(captured.io.p, 'hex');
+    return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap };
+  }
   const parts = [{ iov: 0, off: 0, p: captured.io.p }, ...captured.more].sort((a, b) => a.iov - b.iov || a.off - b.off);
   const bytes = Buffer.from(parts.map((part) => part.p).join(''), 'hex');
   return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap };
 }
 
 /**
- * The NetEvents one bpftrace record stands for. A socket the trace has not shown being created (it was made
- * before the trace, like the embedded DNS listener, or its socket record was lost) is introduced by a
- * `socket` event first, with the namespace the kernel says it lives in.
+ * The NetEvents one bpftrace record stands for. A connect record also says what the thread did before: its
+ * last setns() (a netns-enter event, at its own time) and the socket() that made the fd; the socket is
+ * introduced with the namespace the kernel says it lives in, unless the state already holds that very
+ * socket (same inode). So is a listener found before the trace began (mark), or behind an accept.
  */
-export function netEventsOf(record: JoinedRecord, base: EventBase, fdKind: FdKindLookup): NetEvent[] {
+export function netEventsOf(record: JoinedRecord, at: EventPlace, socketAt: SocketLookup): NetEvent[] {
   switch (record.k) {
     case 'setns':
-      if (record.ret !== 0) return [];
-      return [{ ...base, type: 'netns-enter', fd: record.fd, decoration: { kind: 'netns', inode: record.after }, inodeAfter: record.after }];
+      // Only a failed setns is printed (see ns53.bt); it changes nothing.
+      return [];
     case 'nsopen':
-      return [{ ...base, type: 'fd-open', fd: record.fd, path: record.path, decoration: { kind: 'path', path: record.path } }];
-    case 'socket':
-      if (record.ret < 0) return [];
-      return [{ ...base, type: 'socket', fd: record.ret, family: familyOf(record.fam), protocol: protocolOf(record.type, record.proto), decoration: null, netnsInode: record.tnet }];
+      return [{ ...at(record.ts), type: 'fd-open', fd: record.fd, path: record.path, decoration: { kind: 'path', path: record.path } }];
     case 'connect': {
+      const events: NetEvent[] = [];
+      if (record.nsts > 0) {
+        const entered = record.nsafter;
+        events.push({ ...at(record.nsts), type: 'netns-enter', fd: record.nsfd, decoration: { kind: 'netns', inode: entered }, inodeAfter: entered });
+      }
       const protocol = protocolOf(record.type, record.proto);
       const decoration = sockDecoration(record, protocol);
-      const connect: NetEvent = { ...base, type: 'connect', fd: record.fd, decoration, address: address(record.fam, record.raddr, record.rport), errno: errnoOf(record.ret) };
-      if (fdKind(base.tid, record.fd) === 'inet') return [connect];
-      return [{ ...base, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration, netnsInode: record.net }, connect];
-    }
-    case 'local': {
-      const local = record.ret === 0 ? address(record.fam, record.laddr, record.lport) : null;
-      return local ? [{ ...base, type: 'local-address', fd: record.fd, decoration: null, address: local }] : [];
+      if (socketAt(record.tid, record.fd)?.inode !== record.ino) {
+        const created = at(record.sockts > 0 ? record.sockts : record.ts);
+        events.push({ ...created, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration, netnsInode: record.net });
+      }
+      const here = at(record.ts);
+      events.push({ ...here, type: 'connect', fd: record.fd, decoration, address: address(record.fam, record.raddr, record.rport), errno: errnoOf(record.ret) });
+      return events;
     }
     case 'mark': {
       const protocol = protocolOf(record.type, record.proto);
-      return [{ ...base, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration: sockDecoration(record, protocol), netnsInode: record.net }];
+      return [{ ...at(record.ts), type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration: sockDecoration(record, protocol), netnsInode: record.net }];
     }
     case 'accept': {
       if (record.ret < 0) return [];
       // The record describes the new connection; the listener shares its namespace and local address.
       const listener = sockDecoration(record, 'tcp', null);
-      const accept: NetEvent = { ...base, type: 'accept', fd: record.fd, decoration: listener, newFd: record.ret, peer: address(record.fam, record.raddr, record.rport) };
-      if (fdKind(base.tid, record.fd) === 'inet') return [accept];
-      return [{ ...base, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol: 'tcp', decoration: listener, netnsInode: record.net }, accept];
+      const here = at(record.ts);
+      const accept: NetEvent = { ...here, type: 'accept', fd: record.fd, decoration: listener, newFd: record.ret, peer: address(record.fam, record.raddr, record.rport) };
+      if (socketAt(record.tid, record.fd) !== null) return [accept];
+      return [{ ...here, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol: 'tcp', decoration: listener, netnsInode: record.net }, accept];
     }
     case 'io': {
       const { io, peer } = record.captured;
@@ -102,13 +113,13 @@ export function netEventsOf(record: JoinedRecord, base: EventBase, fdKind: FdKin
       // A failed receive moved nothing; a failed send still shows what it tried to send.
       const payload = failed && !send ? null : payloadOf(record.captured);
       const peerAddress = peer ? address(peer.fam, peer.addr, peer.port) : null;
-      return [{ ...base, type: send ? 'send' : 'receive', fd: io.fd, decoration: null, peer: peerAddress, payload, errno: errnoOf(io.ret) }];
+      return [{ ...at(io.ts), type: send ? 'send' : 'receive', fd: io.fd, decoration: null, peer: peerAddress, payload, errno: errnoOf(io.ret) }];
     }
     case 'close':
-      return [{ ...base, type: 'close', fd: record.fd }];
+      return [{ ...at(record.ts), type: 'close', fd: record.fd }];
     case 'close_range':
-      return record.ret === 0 ? [{ ...base, type: 'close-range', first: record.first, last: record.last }] : [];
+      return record.ret === 0 ? [{ ...at(record.ts), type: 'close-range', first: record.first, last: record.last }] : [];
     case 'dup':
-      return record.ret >= 0 ? [{ ...base, type: 'dup', fd: record.fd, newFd: record.ret }] : [];
+      return record.ret >= 0 ? [{ ...at(record.ts), type: 'dup', fd: record.fd, newFd: record.ret }] : [];
   }
 }

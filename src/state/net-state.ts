@@ -67,6 +67,12 @@ export class NetState {
     return entry.kind === 'socket' && isInetSocket(entry.socket) ? 'inet' : 'other';
   }
 
+  /** The socket the thread's fd names, if the state holds one (a tracer that reads sockets itself asks). */
+  socketOf(tid: number, fd: number): Pick<SocketState, 'inode'> | null {
+    const entry = this.thread(tid).process.fds.get(fd);
+    return entry?.kind === 'socket' ? entry.socket : null;
+  }
+
   /** Applies one event and says which sockets and namespace it concerns. */
   apply(event: NetEvent): ResolvedEvent {
     const thread = this.thread(event.tid);

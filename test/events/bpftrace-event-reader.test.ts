@@ -18,7 +18,7 @@ function read(lines: string[]): { events: NetEvent[]; issues: (ParseIssue & { li
   const hosts: unknown[] = [];
   const reader = new BpftraceEventReader(
     { event: (event) => events.push(event), issue: (issue, ref) => issues.push({ ...issue, line: ref.line }), target: (target) => hosts.push(target) },
-    () => 'unknown',
+    () => null,
   );
   lines.forEach((line, index) => reader.pushLine(line, 'trace.ndjson', index + 1));
   reader.end();
@@ -75,7 +75,7 @@ test('records from different CPUs come out in time order within the window', () 
 test('a connect on a socket the trace never saw created introduces it with the kernel-read namespace', () => {
   const { events } = read([
     HELLO,
-    printf({ k: 'connect', ts: 2_000_000_000, tid: 7, fd: 48, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53 }),
+    printf({ k: 'connect', ts: 2_000_000_000, tid: 7, fd: 48, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 0, nsts: 0, nsfd: -1, nsbefore: 0, nsafter: 0 }),
   ]);
   assert.deepEqual(events.map((event) => event.type), ['socket', 'connect']);
   const [socket, connect] = events;
@@ -84,6 +84,26 @@ test('a connect on a socket the trace never saw created introduces it with the k
   assert.equal(socket.protocol, 'udp');
   assert.deepEqual(connect.address, { family: 'inet', ip: '10.77.0.2', port: 53 });
   assert.deepEqual(connect.decoration, { kind: 'socket', protocol: 'udp', family: 'inet', inode: 3718145, local: { family: 'inet', ip: '172.18.0.2', port: 48048 }, remote: null });
+});
+
+test("a connect record carries the thread's setns and socket calls, each at its own time", () => {
+  const { events } = read([
+    HELLO,
+    printf({ k: 'nsopen', ts: 1_900_000_000, tid: 7, fd: 46, ino: 4026532323, path: '/var/run/docker/netns/b70bdb498486' }),
+    printf({ k: 'connect', ts: 2_000_000_000, tid: 7, fd: 47, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 1_950_000_000, nsts: 1_920_000_000, nsfd: 46, nsbefore: 4026531840, nsafter: 4026532323 }),
+  ]);
+  assert.deepEqual(
+    events.map((event) => [event.type, event.time]),
+    [
+      ['fd-open', 1_700_000_000.9],
+      ['netns-enter', 1_700_000_000.92],
+      ['socket', 1_700_000_000.95],
+      ['connect', 1_700_000_001],
+    ],
+  );
+  const entered = events[1]!;
+  assert.ok(entered.type === 'netns-enter');
+  assert.deepEqual([entered.fd, entered.inodeAfter], [46, 4026532323]);
 });
 
 test('bad lines become issues with their line, lost events are counted, and nothing throws', () => {

@@ -44,8 +44,6 @@ export interface AttachResult {
   stoppedThreads: number[];
 }
 
-/** How far behind the wall clock the trace clock is advanced while the tracer prints nothing (see advanceTo). */
-const QUIET_CLOCK_LAG_SECONDS = 2;
 const TICK_MS = 250;
 const PROGRESS_MS = 1_000;
 /** Time allowed for the tracer to attach: bpftrace compiles its program first (about 4 s here). */
@@ -133,7 +131,7 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
     if (!tracer.endsWithTarget && isGone(target.pid)) {
       targetExited({ reason: 'target-exited', detail: `PID ${target.pid} exited during the trace; the sessions up to then are shown` });
     }
-    const now = Date.now() / 1000 - QUIET_CLOCK_LAG_SECONDS;
+    const now = Date.now() / 1000 - tracer.lagSeconds;
     if (clockAdvancedTo !== null && now <= clockAdvancedTo) return;
     clockAdvancedTo = now;
     pipeline.advanceTo(now);

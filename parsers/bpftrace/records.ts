@@ -10,8 +10,10 @@ import { z } from 'zod';
 
 const int = z.number().int();
 const hex = z.string().regex(/^(?:[0-9a-f]{2})*$/, 'payload must be hex byte pairs');
-/** Every syscall record: CLOCK_MONOTONIC nanoseconds, and the thread. */
-const call = { ts: int.nonnegative(), tid: int.positive() };
+/** Every syscall record: CLOCK_MONOTONIC nanoseconds, the CPU that printed it, and the thread. */
+const call = { ts: int.nonnegative(), cpu: int.nonnegative(), tid: int.positive() };
+/** io and more carry no cpu: their payload buf() leaves no BPF stack for it. */
+const payloadCall = { ts: int.nonnegative(), tid: int.positive() };
 const address = z.string().min(2);
 const family = z.union([z.literal(2), z.literal(10)]);
 /** What the kernel's struct sock says: its inode, its own netns, local and remote address. */
@@ -26,11 +28,15 @@ export const HelloSchema = z.object({
   tgid: int.positive(),
   /** The target's own netns inode as ns53 read it from /proc (0: unknown). */
   hostnet: int.nonnegative(),
+  /** CPUs online when the program started: each prints its own stream (see the reader's watermark). */
+  ncpu: int.positive(),
   chunk: int.positive(),
   cap: int.positive(),
 });
 export const ByeSchema = z.object({ k: z.literal('bye'), ts: int.nonnegative() });
 export const DrainSchema = z.object({ k: z.literal('drain'), ts: int.nonnegative(), cpu: int.nonnegative() });
+/** A CPU's heartbeat: it has printed every record stamped up to ts. */
+export const TickSchema = z.object({ k: z.literal('tick'), ts: int.nonnegative(), cpu: int.nonnegative() });
 export const SetnsSchema = z.object({ k: z.literal('setns'), ...call, fd: int, nstype: int, ret: int, before: int, after: int });
 export const NsopenSchema = z.object({ k: z.literal('nsopen'), ...call, fd: int, ino: int, path: z.string() });
 export const ConnectSchema = z.object({
@@ -54,7 +60,7 @@ export const MarkSchema = z.object({ k: z.literal('mark'), ...call, fd: int, why
 export const AcceptSchema = z.object({ k: z.literal('accept'), ...call, fd: int, ret: int, ...sock });
 export const IoSchema = z.object({
   k: z.literal('io'),
-  ...call,
+  ...payloadCall,
   fd: int,
   /** 1 write 2 writev 3 sendto 4 sendmsg (sends), 5 read 6 readv 7 recvfrom 8 recvmsg (receives). */
   sys: int.min(1).max(8),
@@ -65,13 +71,13 @@ export const IoSchema = z.object({
   p: hex,
 });
 export const PeerSchema = z.object({ k: z.literal('peer'), ...call, fam: int, addr: address, port: int });
-export const MoreSchema = z.object({ k: z.literal('more'), ...call, iov: z.union([z.literal(0), z.literal(1)]), off: int.nonnegative(), p: hex });
+export const MoreSchema = z.object({ k: z.literal('more'), ...payloadCall, iov: z.union([z.literal(0), z.literal(1)]), off: int.nonnegative(), p: hex });
 export const CloseSchema = z.object({ k: z.literal('close'), ...call, fd: int, ret: int });
 export const CloseRangeSchema = z.object({ k: z.literal('close_range'), ...call, first: int, last: int, flags: int, ret: int });
 export const DupSchema = z.object({ k: z.literal('dup'), ...call, fd: int, newfd: int, ret: int });
 
 export const BpftraceRecordSchema = z.discriminatedUnion('k', [
-  HelloSchema, ByeSchema, DrainSchema, SetnsSchema, NsopenSchema, ConnectSchema, MarkSchema, AcceptSchema,
+  HelloSchema, ByeSchema, DrainSchema, TickSchema, SetnsSchema, NsopenSchema, ConnectSchema, MarkSchema, AcceptSchema,
   IoSchema, PeerSchema, MoreSchema, CloseSchema, CloseRangeSchema, DupSchema,
 ]);
 export type BpftraceRecord = z.infer<typeof BpftraceRecordSchema>;
@@ -91,6 +97,16 @@ const CountSchema = (key: string) => z.object({ [key]: int.nonnegative() });
 /** Reads one line of `bpftrace -f json ns53.bt` output; null for a blank line. Never throws. */
 export function parseBpftraceLine(line: string): BpftraceLine | null {
   if (line.trim() === '') return null;
+  // Nearly every line is a printf: its data string is read without building the envelope object first.
+  if (line.startsWith(PRINTF_HEAD) && line.endsWith('"}')) {
+    let data: unknown;
+    try {
+      data = JSON.parse(line.slice(PRINTF_HEAD.length - 1, -1));
+    } catch {
+      data = undefined;
+    }
+    if (typeof data === 'string') return parsePrintf(data);
+  }
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -110,6 +126,14 @@ export function parseBpftraceLine(line: string): BpftraceLine | null {
   }
   if (type !== 'printf') return { kind: 'other', type };
   if (typeof data !== 'string') return { kind: 'invalid', message: 'printf data is not a string', column: 1 };
+  return parsePrintf(data);
+}
+
+/** `{"type": "printf", "data": "` as bpftrace 0.17 writes it. */
+const PRINTF_HEAD = '{"type": "printf", "data": "';
+
+/** The record a printf's text holds. */
+function parsePrintf(data: string): BpftraceLine {
   let raw: unknown;
   try {
     raw = JSON.parse(data.replaceAll('\\x', ''));
@@ -121,11 +145,6 @@ export function parseBpftraceLine(line: string): BpftraceLine | null {
   const kind = typeof raw === 'object' && raw !== null && 'k' in raw ? String((raw as { k: unknown }).k) : '?';
   const problems = parsed.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message));
   return { kind: 'invalid', message: `record "${kind}" does not match the ns53.bt schema: ${problems.join('; ')}`, column: 1 };
-}
-
-/** The bytes a `%rx` payload stood for, once its `\x` prefixes are gone. */
-export function hexBytes(hexText: string): Uint8Array {
-  return Buffer.from(hexText, 'hex');
 }
 
 /** V8 says "at position N" for JSON syntax errors: the 1-based column, or 1. */

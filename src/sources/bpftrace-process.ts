@@ -65,10 +65,11 @@ export class BpftraceProcess {
   private stderrText = '';
   private readonly cpusDrained = new Set<number>();
   private draining: (() => void) | null = null;
+  private watchControl: () => void = () => undefined;
   private drained = false;
 
   constructor(launch: BpftraceLaunch, onOutput: (chunk: Buffer) => void, pdeathsig: boolean) {
-    const args = ['-f', 'json', launch.programPath, String(launch.targetPid), String(process.pid), String(launch.hostInode)];
+    const args = ['-f', 'json', launch.programPath, String(launch.targetPid), String(process.pid), String(launch.hostInode), String(cpus().length)];
     const [file, argv] = pdeathsig ? ['setpriv', ['--pdeathsig', 'INT', '--', launch.binary, ...args]] : [launch.binary, args];
     this.child = execa(file, argv, {
       stdin: 'ignore',
@@ -98,9 +99,14 @@ export class BpftraceProcess {
       const drain = this.draining ? DRAIN.exec(line) : null;
       if (drain) this.noteDrained(Number(drain[1]));
     });
+    // Control lines matter only until the hello and while draining: the rest of the time the output is
+    // not split a second time (at full load that doubled the cost of reading it).
+    let watching = true;
+    void this.attached.then(() => (watching = this.draining !== null), () => undefined);
+    this.watchControl = () => (watching = true);
     this.output.on('data', (chunk: Buffer) => {
       onOutput(chunk);
-      control.push(chunk);
+      if (watching) control.push(chunk);
     });
     const outputEnded = new Promise<void>((resolve) => {
       this.output.on('end', resolve);
@@ -153,6 +159,7 @@ export class BpftraceProcess {
 
   private async drain(targetPid: number): Promise<void> {
     const done = new Promise<void>((resolve) => (this.draining = resolve));
+    this.watchControl();
     try {
       process.kill(targetPid, 0);
     } catch {

@@ -1,7 +1,9 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Ns53Error } from '../errors.js';
+import { REORDER_WINDOW_SECONDS } from '../events/bpftrace-event-reader.js';
 import { explainBpftraceFailure } from './bpftrace-failure.js';
 import { BpftraceProcess, type BpftraceExit } from './bpftrace-process.js';
 import { checkBpftraceReadiness } from './bpftrace-readiness.js';
@@ -30,7 +32,7 @@ export async function startBpftraceTracer(pid: number, binary: string, hostInode
   });
   return {
     backend: 'bpftrace',
-    command: `BPFTRACE_STRLEN=200 ${formatCommandLine(binary, ['-f', 'json', BPFTRACE_PROGRAM, String(pid), String(process.pid), String(launch.hostInode)])}`,
+    command: `BPFTRACE_STRLEN=200 ${formatCommandLine(binary, ['-f', 'json', BPFTRACE_PROGRAM, String(pid), String(process.pid), String(launch.hostInode), String(cpus().length)])}`,
     version: readiness.version,
     attached: bpftrace.attached.then(
       (probes) => `${probes} probes`,
@@ -38,6 +40,8 @@ export async function startBpftraceTracer(pid: number, binary: string, hostInode
     ),
     ended,
     endsWithTarget: false,
+    // Beyond the reorder window, so that the clock never passes records still held for reordering.
+    lagSeconds: REORDER_WINDOW_SECONDS + 1,
     stop: async () => {
       await bpftrace.stop(pid);
       await ended;

@@ -24,6 +24,12 @@ export interface LiveTracer {
   readonly ended: Promise<void>;
   /** Whether the tracer ends by itself when the target exits (strace does; bpftrace does not). */
   readonly endsWithTarget: boolean;
+  /**
+   * How far behind the wall clock its output may run: while it prints nothing, the trace clock is advanced
+   * to the wall clock minus this. strace prints each call as it returns; bpftrace's reader drains per-CPU
+   * buffers in turn and falls seconds behind under load.
+   */
+  readonly lagSeconds: number;
   /** Ends tracing without losing output, and leaves the target running. */
   stop(): Promise<void>;
   /** Why it ended, when it ended without being stopped. */

@@ -30,6 +30,7 @@ export async function startStraceTracer(pid: number, binary: string, onOutput: (
     ),
     ended,
     endsWithTarget: true,
+    lagSeconds: 2,
     stop: async () => {
       await strace.stop();
       await ended;

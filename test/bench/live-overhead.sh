@@ -10,7 +10,7 @@
 #   DURATION        seconds per dnsperf run [10]        REPEATS   runs per tracer, median qps reported [3]
 #   WARMUP          seconds of untraced warm-up [3]     CLIENTS   dnsperf -c [4]
 #   OUTSTANDING     dnsperf -q [64]                     TIMEOUT   dnsperf -t, seconds until "lost" [5]
-#   TRACERS         rows to run, in order ["none ns53-strace"]
+#   TRACERS         rows to run, in order ["none ns53-strace ns53-bpftrace"]
 #   BENCH_DIR       work directory (query file, dnsperf and ns53 output) [a new mktemp -d]
 #   KEEP=1          keep the work directory (it is deleted at the end otherwise)
 #
@@ -35,7 +35,7 @@ WARMUP=${WARMUP:-3}
 CLIENTS=${CLIENTS:-4}
 OUTSTANDING=${OUTSTANDING:-64}
 TIMEOUT=${TIMEOUT:-5}
-TRACERS=${TRACERS:-none ns53-strace}
+TRACERS=${TRACERS:-none ns53-strace ns53-bpftrace}
 DOCKER=${NS53_DOCKER:-/usr/bin/docker}
 SERVER=127.0.0.11
 CONTAINER=web
@@ -48,9 +48,11 @@ CONTAINER=web
 declare -A TRACER_LABEL=(
   [none]="none"
   [ns53-strace]="ns53 attach (strace)"
+  [ns53-bpftrace]="ns53 attach (bpftrace)"
 )
 declare -A TRACER_BACKEND=(
   [ns53-strace]=strace
+  [ns53-bpftrace]=bpftrace
 )
 # backends that ptrace dockerd: before the run, wait until every dockerd thread has a tracer
 declare -A TRACER_PTRACE=(
@@ -261,6 +263,9 @@ tracer_stop() { # tracer run-prefix -> sets STOP_NOTE; counts hard failures in F
   if [[ -n $stopped ]]; then STOP_NOTE+="dockerd threads left stopped: $stopped; "; FAILURES=$((FAILURES + 1)); fi
   if [[ -n $traced ]]; then STOP_NOTE+="dockerd threads still traced by $traced; "; FAILURES=$((FAILURES + 1)); fi
   grep -q '^{"type":"summary"' "$pre.ndjson" || { STOP_NOTE+="no summary line from ns53; "; FAILURES=$((FAILURES + 1)); }
+  local lost
+  lost=$({ grep '^{"type":"summary"' "$pre.ndjson" | grep -o '"lostEvents":[0-9]*' || true; } | cut -d: -f2)
+  [[ -z $lost || $lost == 0 ]] || STOP_NOTE+="bpftrace lost $lost events; "
   return 0
 }
 

@@ -10,7 +10,7 @@ function printf(record: Record<string, unknown>): string {
   return JSON.stringify({ type: 'printf', data: `${text}\n` });
 }
 
-const HELLO = printf({ k: 'hello', v: 1, ts: 1_000_000_000, wall: '1700000000.000000', tgid: 100, hostnet: 4026531840, chunk: 200, cap: 512 });
+const HELLO = printf({ k: 'hello', v: 1, ts: 1_000_000_000, wall: '1700000000.000000', tgid: 100, hostnet: 4026531840, ncpu: 2, chunk: 200, cap: 512 });
 
 function read(lines: string[]): { events: NetEvent[]; issues: (ParseIssue & { line: number })[]; reader: BpftraceEventReader; hosts: unknown[] } {
   const events: NetEvent[] = [];
@@ -26,7 +26,7 @@ function read(lines: string[]): { events: NetEvent[]; issues: (ParseIssue & { li
 }
 
 test('hello anchors monotonic nanoseconds to wall-clock seconds and names the target', () => {
-  const { events, hosts } = read([HELLO, printf({ k: 'close', ts: 3_500_000_000, tid: 101, fd: 7, ret: 0 })]);
+  const { events, hosts } = read([HELLO, printf({ k: 'close', ts: 3_500_000_000, cpu: 0, tid: 101, fd: 7, ret: 0 })]);
   assert.deepEqual(hosts, [{ tgid: 100, hostInode: 4026531840 }]);
   assert.equal(events.length, 1);
   assert.equal(events[0]!.time, 1_700_000_002.5);
@@ -39,8 +39,8 @@ test('an io record joins the peer and payload records of the same call, whatever
   const { events, issues } = read([
     HELLO,
     printf({ k: 'io', ts: 2_000_000_000, tid: 7, fd: 32, sys: 8, ret: 250, len: 250, cap: 250, trunc: 0, p: head }),
-    printf({ k: 'close', ts: 2_000_000_500, tid: 8, fd: 40, ret: 0 }),
-    printf({ k: 'peer', ts: 2_000_000_000, tid: 7, fam: 2, addr: '127.0.0.1', port: 5353 }),
+    printf({ k: 'close', ts: 2_000_000_500, cpu: 0, tid: 8, fd: 40, ret: 0 }),
+    printf({ k: 'peer', ts: 2_000_000_000, cpu: 0, tid: 7, fam: 2, addr: '127.0.0.1', port: 5353 }),
     printf({ k: 'more', ts: 2_000_000_000, tid: 7, iov: 0, off: 200, p: tail }),
   ]);
   assert.deepEqual(issues, []);
@@ -65,17 +65,35 @@ test('a payload longer than the capture is marked truncated; a failed receive ca
   assert.equal(receive.payload, null);
 });
 
-test('records from different CPUs come out in time order within the window', () => {
-  const close = (ts: number, fd: number) => printf({ k: 'close', ts, tid: 9, fd, ret: 0 });
-  const { events, reader } = read([HELLO, close(2_300_000_000, 3), close(2_000_000_000, 1), close(2_100_000_000, 2)]);
-  assert.deepEqual(events.map((event) => (event.type === 'close' ? event.fd : -1)), [1, 2, 3]);
+test('records from different CPUs come out in time order, each once every CPU has passed it', () => {
+  const close = (ts: number, cpu: number, fd: number) => printf({ k: 'close', ts, cpu, tid: 9, fd, ret: 0 });
+  const tick = (ts: number, cpu: number) => printf({ k: 'tick', ts, cpu });
+  const lines = [HELLO, close(2_300_000_000, 0, 3), close(2_000_000_000, 1, 1), close(2_100_000_000, 1, 2), tick(2_500_000_000, 1), tick(2_600_000_000, 0)];
+  const events: number[] = [];
+  const reader = new BpftraceEventReader({ event: (event) => events.push(event.type === 'close' ? event.fd : -1), issue: () => assert.fail('no issue') }, () => null);
+  lines.forEach((line, index) => reader.pushLine(line, 't', index + 1));
+  // Both CPUs have ticked past every close: all three are out, in time order, before the input ends.
+  assert.deepEqual(events, [1, 2, 3]);
+  reader.end();
   assert.equal(reader.counts.lateRecords, 0);
+});
+
+test('a CPU that has not caught up holds back what another CPU printed later', () => {
+  const close = (ts: number, cpu: number, fd: number) => printf({ k: 'close', ts, cpu, tid: 9, fd, ret: 0 });
+  const events: number[] = [];
+  const reader = new BpftraceEventReader({ event: (event) => events.push(event.type === 'close' ? event.fd : -1), issue: () => undefined }, () => null);
+  [HELLO, close(2_000_000_000, 0, 1), close(3_000_000_000, 1, 2), close(4_000_000_000, 1, 3)].forEach((line, index) => reader.pushLine(line, 't', index + 1));
+  // CPU 0 has shown nothing after 2.0 s: 3.0 s and 4.0 s from CPU 1 wait for it (and 2.0 s itself, for records
+  // stamped at a syscall's entry and printed at its exit).
+  assert.deepEqual(events, []);
+  reader.pushLine(printf({ k: 'close', ts: 3_500_000_000, cpu: 0, tid: 9, fd: 4, ret: 0 }), 't', 5);
+  assert.deepEqual(events, [1, 2]);
 });
 
 test('a connect on a socket the trace never saw created introduces it with the kernel-read namespace', () => {
   const { events } = read([
     HELLO,
-    printf({ k: 'connect', ts: 2_000_000_000, tid: 7, fd: 48, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 0, nsts: 0, nsfd: -1, nsbefore: 0, nsafter: 0 }),
+    printf({ k: 'connect', ts: 2_000_000_000, cpu: 0, tid: 7, fd: 48, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 0, nsts: 0, nsfd: -1, nsbefore: 0, nsafter: 0 }),
   ]);
   assert.deepEqual(events.map((event) => event.type), ['socket', 'connect']);
   const [socket, connect] = events;
@@ -89,8 +107,8 @@ test('a connect on a socket the trace never saw created introduces it with the k
 test("a connect record carries the thread's setns and socket calls, each at its own time", () => {
   const { events } = read([
     HELLO,
-    printf({ k: 'nsopen', ts: 1_900_000_000, tid: 7, fd: 46, ino: 4026532323, path: '/var/run/docker/netns/b70bdb498486' }),
-    printf({ k: 'connect', ts: 2_000_000_000, tid: 7, fd: 47, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 1_950_000_000, nsts: 1_920_000_000, nsfd: 46, nsbefore: 4026531840, nsafter: 4026532323 }),
+    printf({ k: 'nsopen', ts: 1_900_000_000, cpu: 0, tid: 7, fd: 46, ino: 4026532323, path: '/var/run/docker/netns/b70bdb498486' }),
+    printf({ k: 'connect', ts: 2_000_000_000, cpu: 0, tid: 7, fd: 47, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 1_950_000_000, nsts: 1_920_000_000, nsfd: 46, nsbefore: 4026531840, nsafter: 4026532323 }),
   ]);
   assert.deepEqual(
     events.map((event) => [event.type, event.time]),
@@ -126,7 +144,7 @@ test('bad lines become issues with their line, lost events are counted, and noth
       [5, 'orphan-record'],
     ],
   );
-  assert.match(issues[0]!.message, /record "close" does not match the ns53.bt schema: tid/);
+  assert.match(issues[0]!.message, /record "close" does not match the ns53.bt schema: cpu: .*; tid: /);
   assert.match(issues[1]!.message, /not a bpftrace -f json line/);
   assert.equal(reader.counts.lostEvents, 17);
   assert.equal(reader.counts.probes, 42);

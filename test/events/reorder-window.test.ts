@@ -17,7 +17,7 @@ const WINDOW = 1_000;
  * CPU's records arrive in that CPU's order.
  */
 const streams = fc
-  .array(fc.record({ cpu: fc.integer({ min: 0, max: 3 }), tid: fc.integer({ min: 1, max: 5 }), gap: fc.integer({ min: 0, max: 300 }), delay: fc.integer({ min: 0, max: WINDOW - 1 }) }), { maxLength: 200 })
+  .array(fc.record({ cpu: fc.integer({ min: 0, max: 3 }), tid: fc.integer({ min: 1, max: 5 }), gap: fc.integer({ min: 1, max: 300 }), delay: fc.integer({ min: 0, max: WINDOW - 1 }) }), { maxLength: 200 })
   .map((specs) => {
     let ts = 0;
     const lastArrival = new Map<number, number>();

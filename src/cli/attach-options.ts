@@ -27,4 +27,4 @@ export const STRACE_COST_NOTE =
 
 /** The same for the bpftrace backend (README, "What attaching costs"). */
 export const BPFTRACE_COST_NOTE =
-  'bpftrace runs a small BPF program on the syscall tracepoints of the calls ns53 reads, and prints a record per call on a DNS socket; nothing is stopped. Measured in the lab at saturation: BPFTRACE_COST_MEASURED.';
+  'bpftrace stops nothing, but runs a BPF program on the syscall tracepoints ns53 reads and prints 9 records per forwarded query. Measured in the lab at saturation: 0.30x the DNS queries per second through 127.0.0.11 (10,200 -> 3,060 q/s, p50 5.6 -> 17 ms), where bpftrace also drops events (ns53 counts them); at 1,000 q/s nothing was lost, for about half a CPU.';

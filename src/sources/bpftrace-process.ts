@@ -26,6 +26,8 @@ export interface BpftraceLaunch {
 }
 
 const STDERR_KEPT = 16 * 1024;
+/** How long the output gathers between reads (see gatherNext). */
+const GATHER_MS = 10;
 /** Time allowed for the drain markers of every CPU to come back before bpftrace is interrupted anyway. */
 const DRAIN_TIMEOUT_MS = 3_000;
 /** Time bpftrace gets to exit after SIGINT (it detaches its probes) before SIGTERM, then SIGKILL. */
@@ -65,6 +67,8 @@ export class BpftraceProcess {
   private stderrText = '';
   private readonly cpusDrained = new Set<number>();
   private draining: (() => void) | null = null;
+  private gathering = false;
+  private pausedBySave = false;
   private watchControl: () => void = () => undefined;
   private drained = false;
 
@@ -107,6 +111,7 @@ export class BpftraceProcess {
     this.output.on('data', (chunk: Buffer) => {
       onOutput(chunk);
       if (watching) control.push(chunk);
+      this.gatherNext();
     });
     const outputEnded = new Promise<void>((resolve) => {
       this.output.on('end', resolve);
@@ -134,11 +139,28 @@ export class BpftraceProcess {
 
   /** Stops reading (a slow --save disk): bpftrace's buffers then fill, and it reports what it had to drop. */
   pause(): void {
+    this.pausedBySave = true;
     this.output.pause();
   }
 
   resume(): void {
-    this.output.resume();
+    this.pausedBySave = false;
+    if (!this.gathering) this.output.resume();
+  }
+
+  /**
+   * bpftrace writes each record on its own (line buffering), so reading as soon as data is there costs a
+   * wake-up and a read() per record: most of ns53's CPU at 1,000 queries/s. After each read ns53 lets the
+   * output gather for GATHER_MS (the socket holds hundreds of KiB meanwhile), then reads it in one go.
+   */
+  private gatherNext(): void {
+    if (this.gathering) return;
+    this.gathering = true;
+    this.output.pause();
+    setTimeout(() => {
+      this.gathering = false;
+      if (!this.pausedBySave) this.output.resume();
+    }, GATHER_MS).unref();
   }
 
   /** Drains (see the class comment), then SIGINT; SIGTERM and SIGKILL if bpftrace does not end. */

@@ -117,7 +117,7 @@ export class BpftraceEventReader {
   }
 
   private take(record: BpftraceRecord, text: string, ref: TraceRef): void {
-    this.hold(record, text, ref);
+    this.admit(record, text, ref);
     if ('cpu' in record) this.noteCpu(record.cpu, record.ts);
   }
 
@@ -131,7 +131,8 @@ export class BpftraceEventReader {
     this.window.releaseThrough(oldest - SLACK_NS);
   }
 
-  private hold(record: BpftraceRecord, text: string, ref: TraceRef): void {
+  /** Takes a record in: control records act at once, io parts join their io, the rest wait in the window. */
+  private admit(record: BpftraceRecord, text: string, ref: TraceRef): void {
     switch (record.k) {
       case 'hello':
         this.anchor = { ts: record.ts, wallSeconds: Number(record.wall) };
@@ -170,7 +171,7 @@ export class BpftraceEventReader {
     if (late) {
       this.counts.lateRecords++;
       this.sink.issue(
-        { code: 'late-record', message: `arrived more than ${REORDER_WINDOW_SECONDS} s after later records had been applied; applied out of order`, column: 1, excerpt: `${record.k} of thread ${tid}` },
+        { code: 'late-record', message: 'arrived after later records of every CPU had been applied; applied out of order', column: 1, excerpt: `${record.k} of thread ${tid}` },
         ref,
       );
     }

@@ -69,7 +69,8 @@ export class BpftraceProcess {
   private draining: (() => void) | null = null;
   private gathering = false;
   private pausedBySave = false;
-  private watchControl: () => void = () => undefined;
+  /** Whether output lines are looked at for the hello and drain markers (see the constructor). */
+  private watchingControl = true;
   private drained = false;
 
   constructor(launch: BpftraceLaunch, onOutput: (chunk: Buffer) => void, pdeathsig: boolean) {
@@ -105,12 +106,10 @@ export class BpftraceProcess {
     });
     // Control lines matter only until the hello and while draining: the rest of the time the output is
     // not split a second time (at full load that doubled the cost of reading it).
-    let watching = true;
-    void this.attached.then(() => (watching = this.draining !== null), () => undefined);
-    this.watchControl = () => (watching = true);
+    void this.attached.then(() => (this.watchingControl = this.draining !== null), () => undefined);
     this.output.on('data', (chunk: Buffer) => {
       onOutput(chunk);
-      if (watching) control.push(chunk);
+      if (this.watchingControl) control.push(chunk);
       this.gatherNext();
     });
     const outputEnded = new Promise<void>((resolve) => {
@@ -181,7 +180,7 @@ export class BpftraceProcess {
 
   private async drain(targetPid: number): Promise<void> {
     const done = new Promise<void>((resolve) => (this.draining = resolve));
-    this.watchControl();
+    this.watchingControl = true;
     try {
       process.kill(targetPid, 0);
     } catch {

@@ -3,10 +3,10 @@ import { release } from 'node:os';
 import { Ns53Error } from './errors.js';
 import type { SummaryRecord } from './sessions/index.js';
 import { LineSplitter } from './sources/line-splitter.js';
-import type { AttachEnd, LiveTracer, TracerBackend } from './sources/live-tracer.js';
+import { targetExited, type AttachEnd, type LiveTracer, type TracerBackend } from './sources/live-tracer.js';
 import { describeInput } from './sources/trace-input.js';
 import { readNetnsSnapshot } from './sources/netns-snapshot.js';
-import { processStatus, stoppedThreads } from './sources/process-status.js';
+import { hasExited, stoppedThreads } from './sources/process-status.js';
 import { netnsForMeta, writeTraceMeta, type TraceMeta } from './sources/trace-meta.js';
 import { TracePipeline, type SessionListener } from './trace-pipeline.js';
 
@@ -98,8 +98,8 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   });
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(null));
 
-  let targetExited!: (end: AttachEnd) => void;
-  const targetGone = new Promise<AttachEnd>((resolve) => (targetExited = resolve));
+  let reportTargetGone!: (end: AttachEnd) => void;
+  const targetGone = new Promise<AttachEnd>((resolve) => (reportTargetGone = resolve));
   let durationPassed!: (end: AttachEnd) => void;
   const stopRequested = new Promise<AttachEnd>((resolve) => {
     durationPassed = resolve;
@@ -128,9 +128,7 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
 
   // While the tracer prints nothing, the trace clock still moves: its times are the wall clock's.
   const tick = setInterval(() => {
-    if (!tracer.endsWithTarget && isGone(target.pid)) {
-      targetExited({ reason: 'target-exited', detail: `PID ${target.pid} exited during the trace; the sessions up to then are shown` });
-    }
+    if (!tracer.endsWithTarget && hasExited(target.pid)) reportTargetGone(targetExited(target.pid));
     const now = Date.now() / 1000 - tracer.lagSeconds;
     if (clockAdvancedTo !== null && now <= clockAdvancedTo) return;
     clockAdvancedTo = now;
@@ -158,11 +156,6 @@ async function startTracer(options: AttachOptions, hostInode: number | null, onO
   }
   const { startStraceTracer } = await import('./sources/strace-tracer.js');
   return startStraceTracer(pid, options.tracerBinary, onOutput);
-}
-
-function isGone(pid: number): boolean {
-  const status = processStatus(pid);
-  return status === null || status.state.startsWith('Z');
 }
 
 async function openSaveFile(path: string): Promise<WriteStream> {

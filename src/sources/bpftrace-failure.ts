@@ -1,10 +1,8 @@
 import { Ns53Error, type Ns53ErrorCode } from '../errors.js';
+import type { TracerExit } from './tracer-exit.js';
 
-/** How bpftrace ended: an exit status, or the signal that killed it. */
-export interface BpftraceExit {
-  code: number | null;
-  signal: string | null;
-}
+/** How bpftrace ended, as far as explaining it goes: an exit status, or the signal that killed it. */
+export type BpftraceEnding = Pick<TracerExit, 'code' | 'signal'>;
 
 /** The install hint for bpftrace. */
 export const BPFTRACE_PACKAGE_HINT =
@@ -66,7 +64,7 @@ const KNOWN_FAILURES: KnownFailure[] = [
 ];
 
 /** Turns a bpftrace run that ended before its probes were attached into an error that names the cause and the fix. */
-export function explainBpftraceFailure(stderr: string, exit: BpftraceExit): Ns53Error {
+export function explainBpftraceFailure(stderr: string, exit: BpftraceEnding): Ns53Error {
   const lines = bpftraceComplaints(stderr);
   const said = lines.length > 0 ? lines.join(' | ') : '(nothing)';
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;

@@ -2,16 +2,10 @@ import { execa, type ResultPromise } from 'execa';
 import { cpus } from 'node:os';
 import type { Readable } from 'node:stream';
 import { LineSplitter } from './line-splitter.js';
+import { STDERR_KEPT, tracerExitOf, type TracerExit } from './tracer-exit.js';
 
 /** How a bpftrace run ended. */
-export interface BpftraceExit {
-  /** Exit status, or null when a signal ended it (or it never started). */
-  code: number | null;
-  signal: string | null;
-  /** The spawn error code (`ENOENT`: not installed), when bpftrace could not start at all. */
-  spawnError: string | null;
-  /** bpftrace's own messages (stderr), the last STDERR_KEPT bytes. */
-  stderr: string;
+export interface BpftraceExit extends TracerExit {
   /** Every CPU's drain marker was read before the stop: nothing buffered in the kernel was left behind. */
   drained: boolean;
 }
@@ -25,7 +19,6 @@ export interface BpftraceLaunch {
   hostInode: number;
 }
 
-const STDERR_KEPT = 16 * 1024;
 /** How long the output gathers between reads (see gatherNext). */
 const GATHER_MS = 10;
 /** Time allowed for the drain markers of every CPU to come back before bpftrace is interrupted anyway. */
@@ -120,13 +113,7 @@ export class BpftraceProcess {
       this.stderrText = (this.stderrText + chunk.toString('utf8')).slice(-STDERR_KEPT);
     });
     this.exited = Promise.all([this.child, outputEnded]).then(([result]) => {
-      const exit: BpftraceExit = {
-        code: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        spawnError: result.exitCode === undefined && result.signal === undefined ? ((result as { code?: string }).code ?? 'unknown') : null,
-        stderr: this.stderrText,
-        drained: this.drained,
-      };
+      const exit: BpftraceExit = { ...tracerExitOf(result, this.stderrText), drained: this.drained };
       rejectAttached(exit);
       return exit;
     });

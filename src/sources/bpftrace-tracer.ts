@@ -4,11 +4,11 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Ns53Error } from '../errors.js';
 import { REORDER_WINDOW_SECONDS } from '../events/bpftrace-event-reader.js';
-import { explainBpftraceFailure } from './bpftrace-failure.js';
+import { bpftraceComplaints, explainBpftraceFailure } from './bpftrace-failure.js';
 import { BpftraceProcess, type BpftraceExit } from './bpftrace-process.js';
 import { checkBpftraceReadiness } from './bpftrace-readiness.js';
-import type { AttachEnd, LiveTracer } from './live-tracer.js';
-import { processStatus } from './process-status.js';
+import { targetExited, type AttachEnd, type LiveTracer } from './live-tracer.js';
+import { hasExited, processStatus } from './process-status.js';
 import { formatCommandLine } from './strace-command.js';
 
 /** The one bpftrace program of the backend, shipped beside the parsers that read its records. */
@@ -53,12 +53,9 @@ export async function startBpftraceTracer(pid: number, binary: string, hostInode
 }
 
 function endOfBpftrace(exit: BpftraceExit, pid: number): AttachEnd {
-  const status = processStatus(pid);
-  if (status === null || status.state.startsWith('Z')) {
-    return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
-  }
+  if (hasExited(pid)) return targetExited(pid);
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
-  const said = exit.stderr.trim().split('\n').slice(-3).join(' / ');
+  const said = bpftraceComplaints(exit.stderr).slice(-3).join(' / ');
   return { reason: 'tracer-ended', detail: `bpftrace ${how} while PID ${pid} still runs; the sessions up to then are shown. bpftrace said: ${said || '(nothing)'}` };
 }
 

@@ -4,6 +4,11 @@ export type AttachEnd =
   | { reason: 'target-exited'; detail: string }
   | { reason: 'tracer-ended'; detail: string };
 
+/** How a run ends when the traced process exits, whichever tracer noticed. */
+export function targetExited(pid: number): AttachEnd {
+  return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
+}
+
 /** The backends `ns53 attach --backend` can use. */
 export type TracerBackend = 'strace' | 'bpftrace';
 

@@ -26,6 +26,12 @@ export function processStatus(pid: number, procRoot = '/proc'): ProcessStatus | 
   return readProcessStatus(`${procRoot}/${pid}`);
 }
 
+/** Whether the process is gone: no longer in /proc, or a zombie waiting for its parent. */
+export function hasExited(pid: number, procRoot = '/proc'): boolean {
+  const status = processStatus(pid, procRoot);
+  return status === null || status.state.startsWith('Z');
+}
+
 /** The threads of `pid` that are stopped (`T`) or in a tracing stop (`t`): left that way, they never run again. */
 export function stoppedThreads(pid: number, procRoot = '/proc'): number[] {
   let tids: string[];

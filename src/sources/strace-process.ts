@@ -1,23 +1,13 @@
 import { execa, type ResultPromise } from 'execa';
 import type { Socket } from 'node:net';
 import { openTracePipe } from './trace-pipe.js';
+import { STDERR_KEPT, tracerExitOf, type TracerExit } from './tracer-exit.js';
 
 /** How a strace run ended. */
-export interface StraceExit {
-  /** Exit status, or null when a signal ended it (or it never started). */
-  code: number | null;
-  /** The signal that ended it, e.g. `SIGKILL`. */
-  signal: string | null;
-  /** The spawn error code (`ENOENT`: not installed), when strace could not start at all. */
-  spawnError: string | null;
-  /** strace's own messages (stderr), the last STDERR_KEPT bytes. */
-  stderr: string;
+export interface StraceExit extends TracerExit {
   /** strace said it detached from the target: someone signalled it (a terminal's Ctrl-C reaches it too). */
   detached: boolean;
 }
-
-/** stderr kept for error messages: enough for strace's complaints, bounded if it chatters. */
-const STDERR_KEPT = 16 * 1024;
 
 
 /** Time strace gets to detach after SIGINT before it is sent SIGTERM, then SIGKILL. */
@@ -73,13 +63,7 @@ export class StraceProcess {
     });
     // Ended means both: strace has exited, and every byte it wrote has been delivered.
     this.exited = Promise.all([this.child, traceEnded]).then(([result]) => {
-      const exit: StraceExit = {
-        code: result.exitCode ?? null,
-        signal: result.signal ?? null,
-        spawnError: result.exitCode === undefined && result.signal === undefined ? ((result as { code?: string }).code ?? 'unknown') : null,
-        stderr: this.stderrText,
-        detached: this.detached,
-      };
+      const exit: StraceExit = { ...tracerExitOf(result, this.stderrText), detached: this.detached };
       rejectAttached(exit);
       return exit;
     });

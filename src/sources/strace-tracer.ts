@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ns53Error } from '../errors.js';
 import { callDecoders } from '../events/decoders/index.js';
 import { procView } from './dockerd-finder.js';
-import type { AttachEnd, LiveTracer } from './live-tracer.js';
-import { processStatus } from './process-status.js';
+import { targetExited, type AttachEnd, type LiveTracer } from './live-tracer.js';
+import { hasExited, processStatus } from './process-status.js';
 import { buildStraceArgs, DEFAULT_STRING_LIMIT, formatCommandLine } from './strace-command.js';
 import { attachFailure, explainPtraceDenied, lastStraceMessage, type AttachContext } from './strace-failure.js';
 import { StraceProcess, type StraceExit } from './strace-process.js';
@@ -43,10 +43,7 @@ export async function startStraceTracer(pid: number, binary: string, onOutput: (
 
 /** strace ended by itself: the target exited, strace was signalled (a terminal's Ctrl-C), or strace failed. */
 function endOfStrace(exit: StraceExit, pid: number): AttachEnd {
-  const status = processStatus(pid);
-  if (status === null || status.state.startsWith('Z')) {
-    return { reason: 'target-exited', detail: `PID ${pid} exited during the trace; the sessions up to then are shown` };
-  }
+  if (hasExited(pid)) return targetExited(pid);
   if (exit.detached) return { reason: 'stopped', detail: 'strace was interrupted and detached (Ctrl-C reaches it too)' };
   const how = exit.signal !== null ? `was killed by ${exit.signal}` : `exited with status ${exit.code}`;
   const said = lastStraceMessage(exit.stderr);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { ERROR_EXIT_CODES } from '../../src/errors.js';
-import { bpftraceComplaints, explainBpftraceFailure, type BpftraceExit } from '../../src/sources/bpftrace-failure.js';
+import { bpftraceComplaints, explainBpftraceFailure, type BpftraceEnding } from '../../src/sources/bpftrace-failure.js';
 import { repoPath } from '../support/repo-root.js';
 
 /** Real bpftrace 0.17 stderr texts, one file each, recorded by capture.sh in that folder. */
@@ -11,7 +11,7 @@ const FIXTURES = repoPath('test/sources/bpftrace-failure');
 interface Capture {
   name: string;
   command: string;
-  exit: BpftraceExit;
+  exit: BpftraceEnding;
   expect: string;
   stderr: string;
 }
@@ -23,7 +23,7 @@ function readCapture(file: string): Capture {
   assert.ok(split >= 0, `${file}: no "# ---" line`);
   const header = (key: string): string => new RegExp(`^# ${key}: (.*)$`, 'm').exec(text.slice(0, split))?.[1] ?? assert.fail(`${file}: no "# ${key}:"`);
   const [how, value] = header('exit').split(' ');
-  const exit: BpftraceExit = how === 'signal' ? { code: null, signal: value ?? null } : { code: Number(value), signal: null };
+  const exit: BpftraceEnding = how === 'signal' ? { code: null, signal: value ?? null } : { code: Number(value), signal: null };
   return { name: file.replace(/\.txt$/, ''), command: header('command'), exit, expect: header('expect'), stderr: text.slice(split + '# ---\n'.length) };
 }
 

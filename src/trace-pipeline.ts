@@ -1,5 +1,5 @@
 import type { ParseIssue } from '../parsers/strace/index.js';
-import type { BpftraceEventReader } from './events/bpftrace-event-reader.js';
+import type { BpftraceEventReader, BpftraceTarget } from './events/bpftrace-event-reader.js';
 import type { TraceRef } from './events/net-event.js';
 import { StraceEventReader, type EventReaderSink } from './events/strace-event-reader.js';
 import {
@@ -101,7 +101,7 @@ export class TracePipeline {
 
   private startBpftrace(): BpftraceEventReader {
     if (this.bpftraceReader === null) throw new Error('TracePipeline: bpftrace records, but no bpftrace reader was given');
-    const sink = { ...this.sink, target: ({ tgid, hostInode }: { tgid: number; hostInode: number | null }) => this.state.seed({ pid: tgid, hostInode, threads: new Map() }) };
+    const sink = { ...this.sink, target: ({ tgid, hostInode }: BpftraceTarget) => this.state.seed({ pid: tgid, hostInode, threads: new Map() }) };
     return new this.bpftraceReader(sink, (tid, fd) => this.state.socketOf(tid, fd));
   }
 

@@ -8,8 +8,6 @@ import { ReorderWindow } from './reorder-window.js';
 /** Counts kept for the summary and the live status line. */
 export interface BpftraceReaderCounts {
   lines: number;
-  records: number;
-  events: number;
   /** Events bpftrace said it dropped (`lost_events`): its buffers overflowed. */
   lostEvents: number;
   /** Records that arrived after the window had already let later ones through; applied out of order. */
@@ -60,7 +58,7 @@ const NS = 1e9;
  * program's `hello` anchor. Pure: lines in, events out through the sink.
  */
 export class BpftraceEventReader {
-  readonly counts: BpftraceReaderCounts = { lines: 0, records: 0, events: 0, lostEvents: 0, lateRecords: 0, probes: null };
+  readonly counts: BpftraceReaderCounts = { lines: 0, lostEvents: 0, lateRecords: 0, probes: null };
   private anchor: Anchor | null = null;
   /** io records not yet released, by `tid:ts`, so their peer and more records can join them. */
   private readonly openIo = new Map<string, CapturedIo>();
@@ -100,7 +98,6 @@ export class BpftraceEventReader {
       case 'other':
         return;
       case 'record':
-        this.counts.records++;
         this.take(parsed.record, text, ref);
         return;
     }
@@ -177,10 +174,7 @@ export class BpftraceEventReader {
     }
     const { anchor } = this;
     const at = (stamp: number) => ({ tid, time: anchor ? anchor.wallSeconds + (stamp - anchor.ts) / NS : null, ref });
-    for (const event of netEventsOf(record, at, this.socketAt)) {
-      this.counts.events++;
-      this.sink.event(event);
-    }
+    for (const event of netEventsOf(record, at, this.socketAt)) this.sink.event(event);
   }
 }
 

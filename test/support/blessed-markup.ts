@@ -1,5 +1,5 @@
 // What blessed makes of content in an element with `tags: true`, mimicking chjj/blessed
-// lib/widgets/element.js (v0.1.81): Element.prototype._parseTags, then the alignment markers that
+// lib/widgets/element.js (as read at commit 305aa06): Element.prototype._parseTags, then the alignment markers that
 // _wrapContent and _align look for in the parsed text. Tags are only collected, not turned into attributes:
 // for the tests any tag other than {open} and {close} in escaped text is already a failure.
 

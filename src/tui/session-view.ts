@@ -3,8 +3,11 @@ import { SeqDeque } from './seq-deque.js';
 import { buildFilterTest, isEmptyFilter, type SessionFilter } from './session-filter.js';
 import type { SessionStore } from './session-store.js';
 
-/** How many older sessions one `scan()` tests by default: about 5 ms of `/` search (test/bench/tui-frame.ts). */
-export const DEFAULT_SCAN_PER_FRAME = 50_000;
+/**
+ * How many older sessions one `scan()` tests by default: 2 to 4 ms of the slowest filters on a million retained
+ * sessions (`npm run bench:tui`), which leaves most of a 16 ms frame for drawing and for a GC pause.
+ */
+export const DEFAULT_SCAN_PER_FRAME = 25_000;
 
 /**
  * The store's sessions that pass a filter, by position (0 = the oldest that passes). It keeps only the

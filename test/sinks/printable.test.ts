@@ -9,6 +9,13 @@ test('terminal escapes, control bytes and non-ASCII from a trace are shown as \\
   assert.equal(printable('clipped…'), 'clipped…');
 });
 
+test('a character above U+00FF is one unambiguous \\u{N}, never a run of \\xNN that could be read two ways', () => {
+  assert.equal(printable('\u4e2d.example'), '\\u{4e2d}.example');
+  assert.notEqual(printable('\ue92d'), printable('\xe9' + '2d'));
+  assert.equal(printable('\u{1f600}'), '\\u{1f600}');
+  assert.equal(printable('\ud800x\udfff'), '\\u{d800}x\\u{dfff}');
+});
+
 test('a DNS name carrying an escape sequence cannot reach the terminal through the table', () => {
   const session: SessionRecord = {
     type: 'session',

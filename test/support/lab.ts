@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AttemptRecord } from '../../src/sessions/index.js';
+import { missingCommands, prerequisitesVerdictOn } from './prerequisites.js';
 import { repoPath } from './repo-root.js';
 
 /** The lab that runs a real dockerd (test/e2e/lab/lab.sh); see its README. */
@@ -13,21 +14,14 @@ const COMMANDS = ['dockerd', 'containerd', 'runc', 'dnsmasq', 'busybox', 'iptabl
 export function missingPrerequisites(): string[] {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('root (the lab creates network namespaces and attaches strace and bpftrace)');
-  for (const command of COMMANDS) {
-    if (spawnSync('sh', ['-c', `command -v ${command}`]).status !== 0) missing.push(command);
-  }
+  missing.push(...missingCommands(COMMANDS));
   if (!existsSync('/sys/kernel/tracing/events/syscalls')) missing.push('tracefs at /sys/kernel/tracing (mount -t tracefs nodev /sys/kernel/tracing), for bpftrace');
   return missing;
 }
 
-/**
- * How an end-to-end suite treats missing prerequisites: under CI=true they fail the run (CI installs them, so
- * their absence is a broken CI, not a reason to pass); elsewhere the suite is skipped with the reason.
- */
+/** The lab's prerequisites, judged as every end-to-end suite judges them (see prerequisitesVerdictOn). */
 export function prerequisitesVerdict(): { unmet: string | false; mustFail: boolean } {
-  const missing = missingPrerequisites();
-  const unmet = missing.length > 0 ? `missing: ${missing.join(', ')}` : false;
-  return { unmet, mustFail: unmet !== false && process.env['CI'] === 'true' };
+  return prerequisitesVerdictOn(missingPrerequisites());
 }
 
 /** Runs lab.sh; fails the test with its output if it fails. */

@@ -10,12 +10,12 @@
 // with a count done the slow way (a correctness failure), 0 otherwise.
 
 import { parseArgs } from 'node:util';
-import { isFailedSession } from '../../src/tui/session-failure.js';
-import { NO_FILTER, type SessionFilter } from '../../src/tui/session-filter.js';
-import { SessionStore } from '../../src/tui/session-store.js';
-import { DEFAULT_SCAN_PER_FRAME, SessionView } from '../../src/tui/session-view.js';
-import { SummaryStats } from '../../src/tui/summary-stats.js';
-import { FOLLOW, buildViewport, moveSelection } from '../../src/tui/viewport.js';
+import { isFailedSession } from '../../src/sinks/tui/session-failure.js';
+import { NO_FILTER, type SessionFilter } from '../../src/sinks/tui/session-filter.js';
+import { SessionStore } from '../../src/sinks/tui/session-store.js';
+import { DEFAULT_SCAN_PER_FRAME, SessionView } from '../../src/sinks/tui/session-view.js';
+import { SummaryStats } from '../../src/sinks/tui/summary-stats.js';
+import { FOLLOW, buildViewport, moveSelection } from '../../src/sinks/tui/viewport.js';
 import { buildSyntheticSession, loadTemplateSession } from '../support/synthetic-sessions.js';
 import { SeededRandom } from './seeded-random.js';
 

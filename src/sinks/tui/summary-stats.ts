@@ -1,5 +1,5 @@
-import { OUTCOMES, type Outcome } from '../sessions/outcome.js';
-import type { AttemptRecord, SessionRecord } from '../sessions/record-schemas.js';
+import { OUTCOMES, type Outcome } from '../../sessions/outcome.js';
+import type { AttemptRecord, SessionRecord } from '../../sessions/record-schemas.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { isFailedAttempt } from './session-failure.js';
 import type { SessionObserver } from './session-store.js';

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../sessions/record-schemas.js';
+import type { SessionRecord } from '../../sessions/record-schemas.js';
 import type { SessionView } from './session-view.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LATENCY_MAX_MS, LATENCY_MIN_MS, LATENCY_RELATIVE_ERROR, LatencyHistogram } from '../../src/tui/latency-histogram.js';
+import { LATENCY_MAX_MS, LATENCY_MIN_MS, LATENCY_RELATIVE_ERROR, LatencyHistogram } from '../../../src/sinks/tui/latency-histogram.js';
 
 /** The exact quantile the histogram approximates: the value at rank ⌊q·(n−1)⌋ of the sorted values. */
 function exactQuantile(sorted: number[], q: number): number {

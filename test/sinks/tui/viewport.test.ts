@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SessionRecord } from '../../src/sessions/record-schemas.js';
-import { NO_FILTER } from '../../src/tui/session-filter.js';
-import { SessionStore } from '../../src/tui/session-store.js';
-import { SessionView } from '../../src/tui/session-view.js';
-import { FOLLOW, buildViewport, moveSelection } from '../../src/tui/viewport.js';
-import { loadTemplateSession } from '../support/synthetic-sessions.js';
+import type { SessionRecord } from '../../../src/sessions/record-schemas.js';
+import { NO_FILTER } from '../../../src/sinks/tui/session-filter.js';
+import { SessionStore } from '../../../src/sinks/tui/session-store.js';
+import { SessionView } from '../../../src/sinks/tui/session-view.js';
+import { FOLLOW, buildViewport, moveSelection } from '../../../src/sinks/tui/viewport.js';
+import { loadTemplateSession } from '../../support/synthetic-sessions.js';
 
 const template = loadTemplateSession();
 

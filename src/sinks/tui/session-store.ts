@@ -1,5 +1,5 @@
-import { OUTCOMES, type Outcome } from '../sessions/outcome.js';
-import type { SessionRecord } from '../sessions/record-schemas.js';
+import { OUTCOMES, type Outcome } from '../../sessions/outcome.js';
+import type { SessionRecord } from '../../sessions/record-schemas.js';
 import { buildSearchKey } from './search-key.js';
 import { isFailedSession } from './session-failure.js';
 

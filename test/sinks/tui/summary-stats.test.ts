@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OUTCOMES } from '../../src/sessions/outcome.js';
-import type { AttemptRecord, SessionRecord } from '../../src/sessions/record-schemas.js';
-import { LATENCY_RELATIVE_ERROR } from '../../src/tui/latency-histogram.js';
-import { isFailedAttempt } from '../../src/tui/session-failure.js';
-import { SessionStore } from '../../src/tui/session-store.js';
-import { NO_UPSTREAM, SummaryStats, type GroupSummary } from '../../src/tui/summary-stats.js';
-import { SeededRandom } from '../bench/seeded-random.js';
-import { buildSyntheticSession, loadTemplateSession } from '../support/synthetic-sessions.js';
+import { OUTCOMES } from '../../../src/sessions/outcome.js';
+import type { AttemptRecord, SessionRecord } from '../../../src/sessions/record-schemas.js';
+import { LATENCY_RELATIVE_ERROR } from '../../../src/sinks/tui/latency-histogram.js';
+import { isFailedAttempt } from '../../../src/sinks/tui/session-failure.js';
+import { SessionStore } from '../../../src/sinks/tui/session-store.js';
+import { NO_UPSTREAM, SummaryStats, type GroupSummary } from '../../../src/sinks/tui/summary-stats.js';
+import { SeededRandom } from '../../bench/seeded-random.js';
+import { buildSyntheticSession, loadTemplateSession } from '../../support/synthetic-sessions.js';
 
 const template = loadTemplateSession();
 

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../sessions/record-schemas.js';
+import type { SessionRecord } from '../../sessions/record-schemas.js';
 import { SeqDeque } from './seq-deque.js';
 import { buildFilterTest, isEmptyFilter, type SessionFilter } from './session-filter.js';
 import type { SessionStore } from './session-store.js';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { AttemptRecord, SessionRecord } from '../../src/sessions/record-schemas.js';
-import { isFailedAttempt, isFailedSession } from '../../src/tui/session-failure.js';
-import { loadTemplateSession } from '../support/synthetic-sessions.js';
+import type { AttemptRecord, SessionRecord } from '../../../src/sessions/record-schemas.js';
+import { isFailedAttempt, isFailedSession } from '../../../src/sinks/tui/session-failure.js';
+import { loadTemplateSession } from '../../support/synthetic-sessions.js';
 
 const template = loadTemplateSession();
 const attempt = (outcome: string, rcode: string | null): AttemptRecord => ({ ...template.attempts[0]!, outcome, rcode });

@@ -1,4 +1,4 @@
-import type { AttemptRecord, SessionRecord } from '../sessions/record-schemas.js';
+import type { AttemptRecord, SessionRecord } from '../../sessions/record-schemas.js';
 
 /** The rcodes that mean the path and the server work: NXDOMAIN is an answer ("no such name"), not a fault. */
 const SUCCESS_RCODES: ReadonlySet<string> = new Set(['NOERROR', 'NXDOMAIN']);

@@ -1,4 +1,4 @@
-import type { SessionRecord } from '../sessions/record-schemas.js';
+import type { SessionRecord } from '../../sessions/record-schemas.js';
 
 /** Joins the parts so that no search text matches across two of them (a query rarely holds a newline). */
 const SEPARATOR = '\n';

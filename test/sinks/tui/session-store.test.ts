@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SessionRecord } from '../../src/sessions/record-schemas.js';
-import { SessionStore, type SessionObserver } from '../../src/tui/session-store.js';
-import { SeededRandom } from '../bench/seeded-random.js';
-import { buildSyntheticSession, loadTemplateSession } from '../support/synthetic-sessions.js';
+import type { SessionRecord } from '../../../src/sessions/record-schemas.js';
+import { SessionStore, type SessionObserver } from '../../../src/sinks/tui/session-store.js';
+import { SeededRandom } from '../../bench/seeded-random.js';
+import { buildSyntheticSession, loadTemplateSession } from '../../support/synthetic-sessions.js';
 
 const template = loadTemplateSession();
 

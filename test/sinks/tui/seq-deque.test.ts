@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { SeqDeque } from '../../src/tui/seq-deque.js';
+import { SeqDeque } from '../../../src/sinks/tui/seq-deque.js';
 
 type Step = { op: 'back' | 'front'; n: number } | { op: 'drop'; n: number };
 

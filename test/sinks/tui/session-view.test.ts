@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { SessionRecord } from '../../src/sessions/record-schemas.js';
-import { isFailedSession } from '../../src/tui/session-failure.js';
-import { NO_FILTER, type SessionFilter } from '../../src/tui/session-filter.js';
-import { SessionStore } from '../../src/tui/session-store.js';
-import { SessionView } from '../../src/tui/session-view.js';
-import { SeededRandom } from '../bench/seeded-random.js';
-import { buildSyntheticSession, loadTemplateSession } from '../support/synthetic-sessions.js';
+import type { SessionRecord } from '../../../src/sessions/record-schemas.js';
+import { isFailedSession } from '../../../src/sinks/tui/session-failure.js';
+import { NO_FILTER, type SessionFilter } from '../../../src/sinks/tui/session-filter.js';
+import { SessionStore } from '../../../src/sinks/tui/session-store.js';
+import { SessionView } from '../../../src/sinks/tui/session-view.js';
+import { SeededRandom } from '../../bench/seeded-random.js';
+import { buildSyntheticSession, loadTemplateSession } from '../../support/synthetic-sessions.js';
 
 const template = loadTemplateSession();
 const random = new SeededRandom(7);

@@ -9,6 +9,7 @@ import {
   buildVerdict,
   type CorrelatorOptions,
   type RecordFormat,
+  type Session,
   type SessionRecord,
   type SummaryRecord,
 } from './sessions/index.js';
@@ -17,7 +18,8 @@ import { formatTraceTime } from './trace-time-format.js';
 
 /** What the pipeline reports to its caller as it goes. */
 export interface SessionListener {
-  session(record: SessionRecord): void;
+  /** `session` is the model behind the record, with its syscall trail, for views that tell the story (the TUI). */
+  session(record: SessionRecord, session: Session): void;
 }
 
 /**
@@ -67,7 +69,7 @@ export class TracePipeline {
       this.tally.witness(record);
       record.verdict = buildVerdict(record, this.tally);
       this.tally.addSession(record);
-      listener.session(record);
+      listener.session(record, session);
     }, correlatorOptions);
     this.sink = {
       event: (event) => this.correlator.push(this.state.apply(event)),

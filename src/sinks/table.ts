@@ -24,25 +24,28 @@ function row(values: string[]): string {
 }
 
 /** The time of day part of a trace time (`08:11:44.314627` of `2026-11-24T08:11:44.314627Z`). */
-function shortTime(time: string | null): string {
+export function shortTime(time: string | null): string {
   if (time === null) return '-';
   const iso = /T(\d\d:\d\d:\d\d\.\d+)Z$/.exec(time);
   return iso ? iso[1]! : time;
 }
 
-function queryText(query: SessionRecord['query']): string {
+/** `example.com A`, with `…` after a name the tracer cut short. */
+export function queryText(query: SessionRecord['query']): string {
   if (!query) return '-';
   const name = query.name ?? '?';
   return `${name}${query.truncated ? '…' : ''} ${query.type ?? ''}`.trim();
 }
 
-function outcomeText(attempt: AttemptRecord): string {
+/** How an attempt ended, in a word or two: the rcode of an answer, or the outcome and its errno. */
+export function outcomeText(attempt: AttemptRecord): string {
   if (attempt.outcome === 'answer') return attempt.rcode ?? 'answer';
   if (attempt.errno !== null) return `${attempt.outcome} ${attempt.errno}`;
   return attempt.outcome;
 }
 
-function latencyText(ms: number | null): string {
+/** `0.42 ms`, `12.3 ms`, `5.00 s`, or `-`. */
+export function latencyText(ms: number | null): string {
   if (ms === null) return '-';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
 }

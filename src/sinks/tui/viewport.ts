@@ -1,5 +1,12 @@
 import type { SessionRecord } from '../../sessions/record-schemas.js';
-import type { SessionView } from './session-view.js';
+
+/** What the list is drawn from: a SessionView, or one seen through a pause (see PausedRows). */
+export interface RowSource {
+  readonly count: number;
+  seqAt(position: number): number | undefined;
+  rowAt(position: number): SessionRecord | undefined;
+  positionAtOrAfter(seq: number): number;
+}
 
 /**
  * Where the list is, named by sequence numbers rather than positions: eviction and a filter's backward
@@ -39,7 +46,7 @@ function clamp(value: number, low: number, high: number): number {
 }
 
 /** The selected position: the last row when following, else the selected row or the one after where it was. */
-function selectedPosition(view: SessionView, state: ViewportState, count: number): number {
+function selectedPosition(view: RowSource, state: ViewportState, count: number): number {
   if (state.follow || state.selectedSeq === null) return count - 1;
   return clamp(view.positionAtOrAfter(state.selectedSeq), 0, count - 1);
 }
@@ -48,7 +55,7 @@ function selectedPosition(view: SessionView, state: ViewportState, count: number
  * Builds the rows one frame shows (`height` of them at most, nothing else is touched) and the scroll offset
  * that keeps the selection visible; when following, the newest row is selected at the bottom.
  */
-export function buildViewport(view: SessionView, state: ViewportState, height: number): Viewport {
+export function buildViewport(view: RowSource, state: ViewportState, height: number): Viewport {
   const count = view.count;
   const rowsHigh = Math.max(1, Math.floor(height));
   if (count === 0) return { rows: [], top: 0, selected: -1, count, state };
@@ -69,7 +76,7 @@ export function buildViewport(view: SessionView, state: ViewportState, height: n
  * Moves the selection by `delta` rows (negative is up; ±Infinity for home/end). Landing on the last row
  * turns following on, anywhere else turns it off: scrolling up stops live mode, going to the end resumes it.
  */
-export function moveSelection(view: SessionView, state: ViewportState, delta: number): ViewportState {
+export function moveSelection(view: RowSource, state: ViewportState, delta: number): ViewportState {
   const count = view.count;
   if (count === 0) return state;
   const from = selectedPosition(view, state, count);

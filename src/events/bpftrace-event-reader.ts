@@ -173,7 +173,7 @@ export class BpftraceEventReader {
       );
     }
     const { anchor } = this;
-    const at = (stamp: number) => ({ tid, time: anchor ? anchor.wallSeconds + (stamp - anchor.ts) / NS : null, ref });
+    const at = (stamp: number, syscall: string) => ({ tid, time: anchor ? anchor.wallSeconds + (stamp - anchor.ts) / NS : null, ref, syscall });
     for (const event of netEventsOf(record, at, this.socketAt)) this.sink.event(event);
   }
 }

@@ -18,10 +18,23 @@ export type JoinedRecord =
 /** The socket the state has at the thread's fd: its inode (null if unknown), or null for no socket (NetState.socketOf). */
 export type SocketLookup = (tid: number, fd: number) => { inode: number | null } | null;
 
-/** The where and when of an event: `at(ts)` for a record stamped `ts` (monotonic nanoseconds). */
-export type EventPlace = (ts: number) => EventBase;
+/** The where and when of an event: `at(ts, syscall)` for a record stamped `ts` (monotonic nanoseconds). */
+export type EventPlace = (ts: number, syscall: string) => EventBase;
 
 const SENDS = new Set([1, 2, 3, 4]);
+
+/** An io record's `sys` code (see ns53.bt) → the call it was. */
+const IO_SYSCALLS: Readonly<Record<number, string>> = {
+  1: 'write', 2: 'writev', 3: 'sendto', 4: 'sendmsg', 5: 'read', 6: 'readv', 7: 'recvfrom', 8: 'recvmsg',
+};
+
+/**
+ * The call behind records that do not say which of a family it was. A mark is printed on entry to recvmsg or
+ * sendmsg; the listener is nearly always first met in recvmsg (dockerd waits for queries in it). A dup record
+ * stands for dup, dup2, dup3 or fcntl(F_DUPFD*).
+ */
+const MARK_SYSCALL = 'recvmsg';
+const DUP_SYSCALL = 'dup';
 
 function familyOf(fam: number): 'inet' | 'inet6' | 'other' {
   return fam === 2 ? 'inet' : fam === 10 ? 'inet6' : 'other';
@@ -76,32 +89,32 @@ export function netEventsOf(record: JoinedRecord, at: EventPlace, socketAt: Sock
       // Only a failed setns is printed (see ns53.bt); it changes nothing.
       return [];
     case 'nsopen':
-      return [{ ...at(record.ts), type: 'fd-open', fd: record.fd, path: record.path, decoration: { kind: 'path', path: record.path } }];
+      return [{ ...at(record.ts, 'openat'), type: 'fd-open', fd: record.fd, path: record.path, decoration: { kind: 'path', path: record.path } }];
     case 'connect': {
       const events: NetEvent[] = [];
       if (record.nsts > 0) {
         const entered = record.nsafter;
-        events.push({ ...at(record.nsts), type: 'netns-enter', fd: record.nsfd, decoration: { kind: 'netns', inode: entered }, inodeAfter: entered });
+        events.push({ ...at(record.nsts, 'setns'), type: 'netns-enter', fd: record.nsfd, decoration: { kind: 'netns', inode: entered }, inodeAfter: entered });
       }
       const protocol = protocolOf(record.type, record.proto);
       const decoration = sockDecoration(record, protocol);
       if (socketAt(record.tid, record.fd)?.inode !== record.ino) {
-        const created = at(record.sockts > 0 ? record.sockts : record.ts);
+        const created = at(record.sockts > 0 ? record.sockts : record.ts, 'socket');
         events.push({ ...created, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration, netnsInode: record.net });
       }
-      const here = at(record.ts);
+      const here = at(record.ts, 'connect');
       events.push({ ...here, type: 'connect', fd: record.fd, decoration, address: address(record.fam, record.raddr, record.rport), errno: errnoOf(record.ret) });
       return events;
     }
     case 'mark': {
       const protocol = protocolOf(record.type, record.proto);
-      return [{ ...at(record.ts), type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration: sockDecoration(record, protocol), netnsInode: record.net }];
+      return [{ ...at(record.ts, MARK_SYSCALL), type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol, decoration: sockDecoration(record, protocol), netnsInode: record.net }];
     }
     case 'accept': {
       if (record.ret < 0) return [];
       // The record describes the new connection; the listener shares its namespace and local address.
       const listener = sockDecoration(record, 'tcp', null);
-      const here = at(record.ts);
+      const here = at(record.ts, 'accept4');
       const accept: NetEvent = { ...here, type: 'accept', fd: record.fd, decoration: listener, newFd: record.ret, peer: address(record.fam, record.raddr, record.rport) };
       if (socketAt(record.tid, record.fd) !== null) return [accept];
       return [{ ...here, type: 'socket', fd: record.fd, family: familyOf(record.fam), protocol: 'tcp', decoration: listener, netnsInode: record.net }, accept];
@@ -113,13 +126,13 @@ export function netEventsOf(record: JoinedRecord, at: EventPlace, socketAt: Sock
       // A failed receive moved nothing; a failed send still shows what it tried to send.
       const payload = failed && !send ? null : payloadOf(record.captured);
       const peerAddress = peer ? address(peer.fam, peer.addr, peer.port) : null;
-      return [{ ...at(io.ts), type: send ? 'send' : 'receive', fd: io.fd, decoration: null, peer: peerAddress, payload, errno: errnoOf(io.ret) }];
+      return [{ ...at(io.ts, IO_SYSCALLS[io.sys]!), type: send ? 'send' : 'receive', fd: io.fd, decoration: null, peer: peerAddress, payload, errno: errnoOf(io.ret) }];
     }
     case 'close':
-      return [{ ...at(record.ts), type: 'close', fd: record.fd }];
+      return [{ ...at(record.ts, 'close'), type: 'close', fd: record.fd }];
     case 'close_range':
-      return record.ret === 0 ? [{ ...at(record.ts), type: 'close-range', first: record.first, last: record.last }] : [];
+      return record.ret === 0 ? [{ ...at(record.ts, 'close_range'), type: 'close-range', first: record.first, last: record.last }] : [];
     case 'dup':
-      return record.ret >= 0 ? [{ ...at(record.ts), type: 'dup', fd: record.fd, newFd: record.ret }] : [];
+      return record.ret >= 0 ? [{ ...at(record.ts, DUP_SYSCALL), type: 'dup', fd: record.fd, newFd: record.ret }] : [];
   }
 }

@@ -11,6 +11,12 @@ export interface EventBase {
   tid: number;
   time: number | null;
   ref: TraceRef;
+  /**
+   * The syscall as traced (`read`, `recvmsg`, `setns`, `getsockname`…): several calls make the same event, and
+   * the TUI's syscall story names the one the trace showed. A thread's end is `exit` (strace's `+++ exited`
+   * or `killed` line), or `execve` when another thread's execve superseded it.
+   */
+  syscall: string;
 }
 
 /** A payload moved through a socket, as far as the tracer showed it. */

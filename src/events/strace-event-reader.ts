@@ -242,12 +242,12 @@ export class StraceEventReader {
       this.pending.delete(former);
       if (moved) this.pending.set(tid, moved);
       this.live.delete(former);
-      this.emit({ type: 'thread-exit', tid: former, time, ref });
+      this.emit({ type: 'thread-exit', tid: former, time, ref, syscall: 'execve' });
       return;
     }
     this.pending.delete(tid);
     this.live.delete(tid);
-    this.emit({ type: 'thread-exit', tid, time, ref });
+    this.emit({ type: 'thread-exit', tid, time, ref, syscall: 'exit' });
   }
 
   private readSyscall(record: SyscallRecord, tid: number, time: number | null, ref: TraceRef): void {

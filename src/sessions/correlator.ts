@@ -133,8 +133,7 @@ export class SessionCorrelator {
   }
 
   private trailEntry(resolved: ResolvedEvent): TrailEntry {
-    const { event } = resolved;
-    return { time: event.time, tid: event.tid, ref: event.ref, event: event.type, netns: resolved.netns };
+    return { event: resolved.event, netns: resolved.netns };
   }
 
   private noteOnSocket(resolved: ResolvedEvent): void {

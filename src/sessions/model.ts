@@ -8,11 +8,9 @@ import type { Outcome } from './outcome.js';
 
 /** One syscall that is part of a session's story, kept for the detail views. */
 export interface TrailEntry {
-  time: number | null;
-  tid: number;
-  ref: TraceRef;
-  event: NetEvent['type'];
-  /** The namespace the thread was in when it made the call. */
+  /** The whole event (its thread, time, line, syscall, fd, address, errno): the story explains it. */
+  event: NetEvent;
+  /** The namespace the thread was in when it made the call (after it, for a setns). */
   netns: Netns;
 }
 

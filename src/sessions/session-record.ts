@@ -52,7 +52,7 @@ export function buildAttemptRecord(attempt: Attempt, format: RecordFormat): Atte
     latencyMs: milliseconds(attempt.queryTime ?? attempt.startTime, attempt.endTime),
     answers: buildAnswers(attempt.answer),
     time: format.time(attempt.startTime ?? attempt.queryTime),
-    ref: format.ref(attempt.socket.ref ?? attempt.trail[0]?.ref ?? attempt.endRef!),
+    ref: format.ref(attempt.socket.ref ?? attempt.trail[0]?.event.ref ?? attempt.endRef!),
   };
 }
 

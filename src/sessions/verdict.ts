@@ -17,8 +17,8 @@ export function ipOf(address: string | null): string | null {
   return ip.startsWith('[') ? ip.slice(1, -1) : ip;
 }
 
-/** "container namespace sandbox 6d527838845f (net:[4026532326])", "the host namespace", … */
-function describeNetns(netns: NetnsRecord): string {
+/** "container namespace sandbox 6d527838845f (net:[4026532326])", "the host namespace", … (the TUI's story says it alike). */
+export function describeNetns(netns: NetnsRecord): string {
   const inode = netns.inode !== null ? ` (net:[${netns.inode}])` : '';
   if (netns.host) return `the host namespace (the traced process's own)${inode}`;
   if (netns.label.startsWith('sandbox ')) return `container namespace ${netns.label}${inode}`;

@@ -49,7 +49,7 @@ test('an io record joins the peer and payload records of the same call, whatever
   assert.deepEqual(receive.peer, { family: 'inet', ip: '127.0.0.1', port: 5353 });
   assert.equal(Buffer.from(receive.payload!.bytes).toString('hex'), head + tail);
   assert.equal(receive.payload!.truncated, false);
-  assert.deepEqual(events.map((event) => event.type), ['receive', 'close']);
+  assert.deepEqual(events.map((event) => [event.type, event.syscall]), [['receive', 'recvmsg'], ['close', 'close']]);
 });
 
 test('a payload longer than the capture is marked truncated; a failed receive carries its errno and no payload', () => {
@@ -104,19 +104,19 @@ test('a connect on a socket the trace never saw created introduces it with the k
   assert.deepEqual(connect.decoration, { kind: 'socket', protocol: 'udp', family: 'inet', inode: 3718145, local: { family: 'inet', ip: '172.18.0.2', port: 48048 }, remote: null });
 });
 
-test("a connect record carries the thread's setns and socket calls, each at its own time", () => {
+test("a connect record carries the thread's setns and socket calls, each at its own time and named for its call", () => {
   const { events } = read([
     HELLO,
     printf({ k: 'nsopen', ts: 1_900_000_000, cpu: 0, tid: 7, fd: 46, ino: 4026532323, path: '/var/run/docker/netns/b70bdb498486' }),
     printf({ k: 'connect', ts: 2_000_000_000, cpu: 0, tid: 7, fd: 47, ret: 0, tnet: 4026532323, type: 2, proto: 17, ino: 3718145, net: 4026532323, fam: 2, laddr: '172.18.0.2', lport: 48048, raddr: '10.77.0.2', rport: 53, sockts: 1_950_000_000, nsts: 1_920_000_000, nsfd: 46, nsbefore: 4026531840, nsafter: 4026532323 }),
   ]);
   assert.deepEqual(
-    events.map((event) => [event.type, event.time]),
+    events.map((event) => [event.type, event.time, event.syscall]),
     [
-      ['fd-open', 1_700_000_000.9],
-      ['netns-enter', 1_700_000_000.92],
-      ['socket', 1_700_000_000.95],
-      ['connect', 1_700_000_001],
+      ['fd-open', 1_700_000_000.9, 'openat'],
+      ['netns-enter', 1_700_000_000.92, 'setns'],
+      ['socket', 1_700_000_000.95, 'socket'],
+      ['connect', 1_700_000_001, 'connect'],
     ],
   );
   const entered = events[1]!;

@@ -53,7 +53,7 @@ const CASES: Array<[string[], Array<Partial<NetEvent> & Record<string, unknown>>
   ],
   [['sendto(3, "v6", 2, 0, {sa_family=AF_INET6, sin6_port=htons(36062), sin6_flowinfo=htonl(0), inet_pton(AF_INET6, "::1", &sin6_addr), sin6_scope_id=0}, 28) = 2'], [{ type: 'send', fd: 3, peer: { family: 'inet6', ip: '::1', port: 36062 } }]],
   [['readv(3<UDP:[9]>, [{iov_base="ab", iov_len=2}, {iov_base="cd", iov_len=8}], 2) = 4'], [{ type: 'receive', fd: 3, peer: null }]],
-  [['recv(3<UDP:[9]>, "ab", 512, 0) = 2', 'send(3<UDP:[9]>, "ab", 2, 0) = 2'], [{ type: 'receive', fd: 3 }, { type: 'send', fd: 3 }]],
+  [['recv(3<UDP:[9]>, "ab", 512, 0) = 2', 'send(3<UDP:[9]>, "ab", 2, 0) = 2'], [{ type: 'receive', fd: 3, syscall: 'recv' }, { type: 'send', fd: 3, syscall: 'send' }]],
   [
     ['sendmmsg(3<UDP:[9]>, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="a", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=1}, {msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="bb", iov_len=2}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=2}], 2, 0) = 2'],
     [{ type: 'send', fd: 3 }, { type: 'send', fd: 3 }],
@@ -63,10 +63,10 @@ const CASES: Array<[string[], Array<Partial<NetEvent> & Record<string, unknown>>
   [['close(61<UDP:[61676]>) = 0', 'close(12345) = -1 EBADF (Bad file descriptor)'], [{ type: 'close', fd: 61 }]],
   [['close_range(3, ~0U, 0) = 0', 'close_range(3, 10, CLOSE_RANGE_CLOEXEC) = 0'], [{ type: 'close-range', first: 3, last: Number.MAX_SAFE_INTEGER }]],
   [['dup2(3, 10) = 10', 'dup3(3, 11, O_CLOEXEC) = 11', 'dup(3) = 12', 'fcntl(3, F_DUPFD_CLOEXEC, 20) = 20', 'fcntl(3, F_GETFL) = 0x2 (flags O_RDWR)'], [
-    { type: 'dup', fd: 3, newFd: 10 },
-    { type: 'dup', fd: 3, newFd: 11 },
-    { type: 'dup', fd: 3, newFd: 12 },
-    { type: 'dup', fd: 3, newFd: 20 },
+    { type: 'dup', fd: 3, newFd: 10, syscall: 'dup2' },
+    { type: 'dup', fd: 3, newFd: 11, syscall: 'dup3' },
+    { type: 'dup', fd: 3, newFd: 12, syscall: 'dup' },
+    { type: 'dup', fd: 3, newFd: 20, syscall: 'fcntl' },
   ]],
   [['clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM, exit_signal=0, stack=0x7f, stack_size=0x7fff80} => {parent_tid=[13134]}, 88) = 13134'], [{ type: 'thread-start', child: 13134, sameProcess: true, sharesFiles: true }]],
   [['clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 4321'], [{ type: 'thread-start', child: 4321, sameProcess: false, sharesFiles: false }]],

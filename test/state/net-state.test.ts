@@ -4,12 +4,12 @@ import type { FdDecoration, InetAddress } from '../../parsers/strace/index.js';
 import type { NetEvent } from '../../src/events/net-event.js';
 import { labelNetns, NetState, type ResolvedEvent } from '../../src/state/index.js';
 
-/** Builds events tersely: the ref and time do not matter to the state. */
-type Spec = NetEvent extends infer E ? (E extends NetEvent ? Omit<E, 'ref' | 'time'> : never) : never;
+/** Builds events tersely: the ref, time and syscall name do not matter to the state. */
+type Spec = NetEvent extends infer E ? (E extends NetEvent ? Omit<E, 'ref' | 'time' | 'syscall'> : never) : never;
 const ref = { file: 't', line: 1 };
 
 function apply(state: NetState, spec: Spec): ResolvedEvent {
-  return state.apply({ ...spec, ref, time: null } as NetEvent);
+  return state.apply({ ...spec, ref, time: null, syscall: 'unnamed' } as NetEvent);
 }
 
 const udp = (tid: number, fd: number): Spec => ({ type: 'socket', tid, fd, family: 'inet', protocol: 'udp', decoration: null, netnsInode: null });

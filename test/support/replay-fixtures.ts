@@ -5,11 +5,14 @@ import type { SessionRecord, SummaryRecord } from '../../src/sessions/index.js';
 import { REPO_ROOT, repoPath } from './repo-root.js';
 
 /** Files in a fixture directory that are not inputs. */
-const NOT_INPUT = new Set(['NOTES.md', 'expected.ndjson', 'facts.json', 'measured.json']);
+const NOT_INPUT = new Set(['NOTES.md', 'expected.ndjson', 'facts.json', 'measured.json', 'detail.txt']);
 /** Meta files of traces saved by `ns53 attach --save`: read by replay next to their trace, not inputs. */
 const META_SUFFIX = '.meta.json';
 
-/** A replay fixture: a directory with trace file(s), NOTES.md, expected.ndjson and optionally facts.json. */
+/**
+ * A replay fixture: a directory with trace file(s), NOTES.md, expected.ndjson and optionally facts.json (and
+ * detail.txt, the TUI detail pane's golden text, see test/sinks/tui/session-story.test.ts).
+ */
 export interface ReplayFixture {
   name: string;
   dir: string;

@@ -8,7 +8,7 @@ const closeDecoder: CallDecoder = {
   decode(call) {
     const lead = readLeadingFd(call.args, 0);
     if (!lead || call.result.errno === 'EBADF') return [];
-    return [{ type: 'close', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd }];
+    return [{ type: 'close', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd }];
   },
 };
 
@@ -19,7 +19,7 @@ const closeRangeDecoder: CallDecoder = {
     const to = atomText(last) === '~0U' ? Number.MAX_SAFE_INTEGER : integerOf(last);
     if (from === null || to === null || call.result.errno !== null) return [];
     if ((atomText(flags) ?? '').includes('CLOSE_RANGE_CLOEXEC')) return []; // only marks them close-on-exec
-    return [{ type: 'close-range', tid: call.tid, time: call.time, ref: call.ref, first: from, last: to }];
+    return [{ type: 'close-range', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, first: from, last: to }];
   },
 };
 
@@ -29,7 +29,7 @@ const dupDecoder: CallDecoder = {
     const lead = readLeadingFd(call.args, 0);
     const newFd = call.result.value;
     if (!lead || newFd === null || newFd < 0 || newFd === lead.fd) return [];
-    return [{ type: 'dup', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, newFd }];
+    return [{ type: 'dup', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, newFd }];
   },
 };
 

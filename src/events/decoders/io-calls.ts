@@ -42,7 +42,7 @@ function ioDecoder(shape: IoShape): CallDecoder {
       if (errno === NOTHING_YET && shape.direction === 'receive') return [];
       if (errno !== null && shape.direction === 'receive' && context.fdKind(call.tid, lead.fd) === 'inet') {
         // Nothing was received: the arguments hold no bytes worth parsing.
-        return [{ type: 'receive', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer: null, payload: null, errno }];
+        return [{ type: 'receive', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, peer: null, payload: null, errno }];
       }
       const args = parseArgs(call.args);
       let payload: Payload | null = null;
@@ -58,7 +58,7 @@ function ioDecoder(shape: IoShape): CallDecoder {
       if (peer === null && classifyDecoration(lead.decoration) !== 'inet' && context.fdKind(call.tid, lead.fd) !== 'inet') {
         return []; // an unknown fd that named no internet peer: not a DNS socket we can follow
       }
-      return [{ type: shape.direction, tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, peer, payload, errno }];
+      return [{ type: shape.direction, tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, peer, payload, errno }];
     },
   };
 }
@@ -71,7 +71,7 @@ function multiMessageDecoder(direction: Direction): CallDecoder {
     decode(call: CompletedCall, context): NetEvent[] {
       const lead = readLeadingFd(call.args, 0);
       if (!lead) return [];
-      const base = { tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration };
+      const base = { tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration };
       if (call.result.errno === NOTHING_YET && direction === 'receive') return [];
       if (call.result.errno !== null) return [{ type: direction, ...base, peer: null, payload: null, errno: call.result.errno }];
       const vector = parseArgs(call.args)[1];

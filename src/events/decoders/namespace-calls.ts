@@ -22,7 +22,7 @@ const setnsDecoder: CallDecoder = {
     // With nstype 0 the fd decides the type: skip fds that are visibly another kind of namespace.
     if (!flags.includes('CLONE_NEWNET') && decoration?.kind === 'other' && /^\w+:\[\d+\]$/.test(decoration.text)) return [];
     const after = /\bnet:\[(\d+)\]/.exec(call.result.annotation ?? '');
-    return [{ type: 'netns-enter', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration, inodeAfter: after ? Number(after[1]) : null }];
+    return [{ type: 'netns-enter', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration, inodeAfter: after ? Number(after[1]) : null }];
   },
 };
 
@@ -30,7 +30,7 @@ const unshareDecoder: CallDecoder = {
   decode(call) {
     const flags = atomText(parseArgs(call.args)[0]) ?? '';
     if (call.result.errno !== null || !mentionsNetns(flags, false)) return [];
-    return [{ type: 'netns-unshare', tid: call.tid, time: call.time, ref: call.ref }];
+    return [{ type: 'netns-unshare', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name }];
   },
 };
 
@@ -52,7 +52,7 @@ function openDecoder(pathIndex: number): CallDecoder {
       const path = pathOf(parseArgs(call.args)[pathIndex]);
       if (path === null) return [];
       const fdDecoration = decoration === null ? null : parseFdDecoration(decoration);
-      return [{ type: 'fd-open', tid: call.tid, time: call.time, ref: call.ref, fd: value, path, decoration: fdDecoration }];
+      return [{ type: 'fd-open', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: value, path, decoration: fdDecoration }];
     },
   };
 }

@@ -13,6 +13,7 @@ function threadStart(call: CompletedCall, flags: string): NetEvent[] {
     tid: call.tid,
     time: call.time,
     ref: call.ref,
+    syscall: call.name,
     child,
     sameProcess: flags.includes('CLONE_THREAD'),
     sharesFiles: flags.includes('CLONE_FILES'),

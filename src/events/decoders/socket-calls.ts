@@ -34,7 +34,7 @@ const socketDecoder: CallDecoder = {
     const family = familyOf(atomText(domain) ?? '');
     const protocol = family === 'other' ? 'other' : protocolOf(atomText(type) ?? '');
     const fdDecoration = decoration === null ? null : parseFdDecoration(decoration);
-    return [{ type: 'socket', tid: call.tid, time: call.time, ref: call.ref, fd: value, family, protocol, decoration: fdDecoration, netnsInode: null }];
+    return [{ type: 'socket', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: value, family, protocol, decoration: fdDecoration, netnsInode: null }];
   },
 };
 
@@ -45,7 +45,7 @@ const connectDecoder: CallDecoder = {
     if (!lead) return [];
     const address = inetAddress(parseArgs(call.args)[1]);
     if (!address) return [];
-    return [{ type: 'connect', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, address, errno: call.result.errno }];
+    return [{ type: 'connect', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, address, errno: call.result.errno }];
   },
 };
 
@@ -57,7 +57,7 @@ function addressDecoder(type: 'local-address' | 'peer-address'): CallDecoder {
       if (!lead || call.result.errno !== null) return [];
       const address = inetAddress(parseArgs(call.args)[1]);
       if (!address) return [];
-      return [{ type, tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, address }];
+      return [{ type, tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, address }];
     },
   };
 }
@@ -71,7 +71,7 @@ const acceptDecoder: CallDecoder = {
     const newDecoration = decoration === null ? null : parseFdDecoration(decoration);
     let peer = inetAddress(parseArgs(call.args)[1]);
     if (!peer && newDecoration?.kind === 'socket') peer = newDecoration.remote;
-    return [{ type: 'accept', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, newFd: value, peer }];
+    return [{ type: 'accept', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, newFd: value, peer }];
   },
 };
 
@@ -89,7 +89,7 @@ const socketErrorDecoder: CallDecoder = {
     const numeric = integerOf(inner);
     const named = atomText(inner);
     const errno = numeric === 0 ? null : numeric !== null ? errnoName(numeric) : named;
-    return [{ type: 'socket-error', tid: call.tid, time: call.time, ref: call.ref, fd: lead.fd, decoration: lead.decoration, errno }];
+    return [{ type: 'socket-error', tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, errno }];
   },
 };
 

@@ -1,7 +1,7 @@
 import type { AttemptRecord, SessionRecord } from '../../sessions/record-schemas.js';
 
 /** The rcodes that mean the path and the server work: NXDOMAIN is an answer ("no such name"), not a fault. */
-const SUCCESS_RCODES: ReadonlySet<string> = new Set(['NOERROR', 'NXDOMAIN']);
+export const SUCCESS_RCODES: ReadonlySet<string> = new Set(['NOERROR', 'NXDOMAIN']);
 
 /**
  * An attempt failed unless the upstream answered NOERROR or NXDOMAIN. Every other outcome counts, `pending`

@@ -23,3 +23,13 @@ export function formatCharEscape(char: string): string {
 export function printable(text: string): string {
   return text.replace(/[^\x20-\x7e\u2026]/gu, formatCharEscape);
 }
+
+const UNSHOWABLE_ALL = new RegExp(UNSHOWABLE.source, 'gu');
+
+/**
+ * Text ns53 wrote itself, with pieces of a trace in it, for a view that shows Unicode (the TUI): only what
+ * no view shows (UNSHOWABLE) is escaped; arrows, dashes and names in any script stay as they are.
+ */
+export function showable(text: string): string {
+  return text.replace(UNSHOWABLE_ALL, formatCharEscape);
+}

@@ -139,7 +139,7 @@ function headerLines(record: SessionRecord): DetailLine[] {
 }
 
 /** Per attempt, what its step sentences need to know about the attempt's other steps. */
-function stepContexts(record: SessionRecord, steps: StoryStep[]): StepContext[] {
+function stepContexts(record: SessionRecord, steps: readonly StoryStep[]): StepContext[] {
   const sends = new Map<number | null, number>();
   const sourceSeen = new Set(steps.filter((step) => step.kind === 'local-address').map((step) => step.attempt));
   return steps.map((step) => {
@@ -151,7 +151,7 @@ function stepContexts(record: SessionRecord, steps: StoryStep[]): StepContext[] 
 }
 
 /** One line a step: its offset from the first step, thread, plain-words sentence and trace line. */
-function syscallLines(record: SessionRecord, steps: StoryStep[] | null): DetailLine[] {
+function syscallLines(record: SessionRecord, steps: readonly StoryStep[] | null): DetailLine[] {
   if (steps === null) return [{ text: 'the syscalls of this session were not kept', tone: 'dim' }];
   if (steps.length === 0) return [heading('Syscalls'), { text: 'none of its syscalls are in the trace', tone: 'dim' }];
   const start = steps.find((step) => step.time !== null)?.time ?? null;
@@ -200,7 +200,7 @@ function replyLines(record: SessionRecord): DetailLine[] {
  * when `steps` were not kept); each attempt with its outcome and answers; the client's reply; the verdict,
  * always last.
  */
-export function buildSessionDetail(record: SessionRecord, steps: StoryStep[] | null): DetailLine[] {
+export function buildSessionDetail(record: SessionRecord, steps: readonly StoryStep[] | null): DetailLine[] {
   return [
     ...headerLines(record),
     ...syscallLines(record, steps),

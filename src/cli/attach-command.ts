@@ -6,7 +6,8 @@ import { printable } from '../sinks/printable.js';
 import type { CliIo } from './cli-io.js';
 import { BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import { chooseBackend } from './backend-choice.js';
-import { SessionPrinter } from './session-printer.js';
+import { SessionPrinter, defaultFormat } from './session-printer.js';
+import { openTui } from './tui-run.js';
 
 /** `ns53 attach`: finds the target, attaches a tracer, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {
@@ -16,9 +17,15 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   const backend = await chooseBackend(options.backend, { strace: options.strace, bpftrace: options.bpftrace });
   io.stderr(`ns53: backend: ${backend.backend} (${backend.why})\n`);
   const binary = backend.backend === 'bpftrace' ? options.bpftrace : options.strace;
-  const printer = new SessionPrinter(options.format, io);
-  const status = new StatusLine(io, target);
+  const format = options.format ?? defaultFormat(io);
   const stop = new AbortController();
+  const tui = format === 'tui' ? await openTui(io, `${backend.backend} → ${target.comm} (PID ${target.pid})`, true, { retention: options.retention, traceOnStdin: false }) : null;
+  if (tui) {
+    io = tui.io;
+    void tui.app.closed.then(() => stop.abort('q in the TUI'));
+  }
+  const printer = format === 'tui' ? null : new SessionPrinter(format, io);
+  const status = new StatusLine(io, target);
   const unwatch = io.watchStop?.((reason) => stop.abort(reason)) ?? (() => undefined);
   let result: AttachResult;
   try {
@@ -35,23 +42,45 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
           io.stderr(`ns53: cost: ${backend.backend === 'bpftrace' ? BPFTRACE_COST_NOTE : STRACE_COST_NOTE}\n`);
           if (options.save) io.stderr(`ns53: saving the raw trace to ${options.save} (replay it with: ns53 replay ${options.save})\n`);
           status.start();
+          tui?.app.attached();
         },
-        onProgress: (progress) => status.draw(progress),
+        onProgress: (progress) => {
+          status.draw(progress);
+          tui?.app.progress({ parseIssues: progress.parseIssues, lostEvents: progress.lostEvents });
+        },
       },
       {
-        session: (record) => {
+        session: (record, session) => {
+          if (tui) return tui.app.session(record, session);
           status.clear();
-          printer.session(record);
+          printer!.session(record);
           status.redraw();
         },
       },
     );
+  } catch (error) {
+    tui?.app.close();
+    throw error;
   } finally {
     unwatch();
     status.clear();
   }
-  printer.summary(result.summary);
-  return reportEnd(result, target, io);
+  if (!tui) {
+    printer!.summary(result.summary);
+    return reportEnd(result, target, io);
+  }
+  const exitStatus = reportEnd(result, target, io);
+  tui.app.end(result.summary, describeEnd(result));
+  await tui.finish(result.summary);
+  return exitStatus;
+}
+
+/** How a live run ended, in a few words for the TUI's header. */
+function describeEnd(result: AttachResult): string {
+  const { end } = result;
+  if (end.reason === 'duration') return 'detached: the --duration passed (q to quit)';
+  if (end.reason === 'stopped') return `detached (${end.detail ?? 'stopped'}; q to quit)`;
+  return `ended: ${end.detail ?? end.reason} (q to quit)`;
 }
 
 function chooseTarget(options: AttachCommandOptions): AttachTarget {

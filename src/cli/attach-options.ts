@@ -13,7 +13,8 @@ export interface AttachCommandOptions {
   backend: (typeof BACKENDS)[number];
   save?: string;
   duration?: number;
-  format: Format;
+  format?: Format;
+  retention?: number;
   strace: string;
   bpftrace: string;
 }

@@ -12,4 +12,6 @@ export interface CliIo {
    * pipe closing); returns a function that stops watching. Absent: nothing but --duration ends a live run.
    */
   watchStop?(onStop: (reason: string) => void): () => void;
+  /** Stops reading standard input (the TUI was quit before a piped trace ended). */
+  abandonInput?(): void;
 }

@@ -24,6 +24,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdoutIsTerminal: process.stdout.isTTY === true,
   stderrIsTerminal: process.stderr.isTTY === true,
   ...(process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
+  abandonInput: () => process.stdin.destroy(),
   watchStop(onStop) {
     let requests = 0;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace } from '../replay.js';
+import type { SummaryRecord } from '../sessions/index.js';
 import { BACKENDS, BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
-import { FORMATS, SessionPrinter, type Format } from './session-printer.js';
+import { DEFAULT_RETENTION } from '../sinks/tui/session-store.js';
+import { FORMATS, SessionPrinter, defaultFormat, type Format } from './session-printer.js';
 
 /** The version in package.json (two levels above dist/src/cli). */
 function packageVersion(): string {
@@ -14,10 +16,33 @@ function packageVersion(): string {
 
 export type { CliIo } from './cli-io.js';
 
-async function replayCommand(paths: string[], format: Format, io: CliIo): Promise<void> {
+async function replayCommand(paths: string[], options: { format?: Format; retention?: number }, io: CliIo): Promise<void> {
+  const format = options.format ?? defaultFormat(io);
+  if (format === 'tui') return replayInTui(paths, options.retention, io);
   const printer = new SessionPrinter(format, io);
   const summary = await replayTrace(paths, { session: (record) => printer.session(record) });
   printer.summary(summary);
+}
+
+/** The replay in the TUI: sessions appear as they are read; the TUI stays until the user quits. */
+async function replayInTui(paths: string[], retention: number | undefined, io: CliIo): Promise<void> {
+  const { openTui } = await import('./tui-run.js');
+  const tui = await openTui(io, `replay ${paths.join(' ')}`, false, { retention, traceOnStdin: paths.includes('-') });
+  const replay = replayTrace(paths, { session: (record, session) => tui.app.session(record, session) });
+  let summary: SummaryRecord | null;
+  try {
+    summary = await Promise.race([replay, tui.app.closed.then(() => null)]);
+  } catch (error) {
+    // An input that cannot be read: give the terminal back before saying so.
+    tui.app.close();
+    throw error;
+  }
+  if (summary === null) {
+    // Quit before the end of the input: stop reading it (standard input may never end).
+    io.abandonInput?.();
+    replay.catch(() => undefined);
+  } else tui.app.end(summary, `done: ${summary.lines.toLocaleString('en-US')} lines read`);
+  await tui.finish(summary);
 }
 
 /** A whole number of at least `min`, for commander. */
@@ -52,12 +77,13 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .command('replay')
     .description('rebuild DNS forwarding sessions from saved strace logs of dockerd (or any DNS forwarder)')
     .argument('<trace...>', 'strace log(s): a file, a .gz, "-" for stdin, or the trace.PID files of one strace -ff run')
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
+    .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
     .addHelpText(
       'after',
       '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
     )
-    .action(async (paths: string[], options: { format: Format }) => replayCommand(paths, options.format, io));
+    .action(async (paths: string[], options: { format?: Format; retention?: number }) => replayCommand(paths, options, io));
   program
     .command('attach')
     .description('trace a running dockerd live (as root) and show its DNS forwarding sessions as they happen')
@@ -67,7 +93,8 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .addOption(new Option('--backend <backend>', 'how to trace: auto picks bpftrace when it can run here, else strace').choices(BACKENDS).default('auto'))
     .option('--save <file>', 'also keep the raw trace in <file> (and <file>.meta.json); "ns53 replay <file>" shows the same sessions')
     .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds)
-    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
+    .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
     .option('--strace <path>', 'the strace to run', 'strace')
     .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
     .addHelpText(

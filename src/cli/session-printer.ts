@@ -4,8 +4,15 @@ import { printable } from '../sinks/printable.js';
 import { formatSessionRows, formatTableHeader, formatTableSummary } from '../sinks/table.js';
 import type { CliIo } from './cli-io.js';
 
-export const FORMATS = ['table', 'ndjson'] as const;
+export const FORMATS = ['tui', 'table', 'ndjson'] as const;
 export type Format = (typeof FORMATS)[number];
+/** `--format` when none is given: the TUI on a terminal, the table through a pipe. */
+export function defaultFormat(io: CliIo): Format {
+  return io.stdoutIsTerminal ? 'tui' : 'table';
+}
+
+/** The formats SessionPrinter writes; the TUI is drawn by src/sinks/tui. */
+export type PrintedFormat = Exclude<Format, 'tui'>;
 
 /** Parse issues listed on stderr before pointing at the summary. */
 const ISSUES_SHOWN = 3;
@@ -15,7 +22,7 @@ export class SessionPrinter {
   private headerShown = false;
 
   constructor(
-    private readonly format: Format,
+    private readonly format: PrintedFormat,
     private readonly io: CliIo,
   ) {}
 

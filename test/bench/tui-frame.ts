@@ -12,11 +12,12 @@
 import { parseArgs } from 'node:util';
 import { isFailedSession } from '../../src/sinks/tui/session-failure.js';
 import { NO_FILTER, type SessionFilter } from '../../src/sinks/tui/session-filter.js';
-import { SessionStore } from '../../src/sinks/tui/session-store.js';
 import { DEFAULT_SCAN_PER_FRAME, SessionView } from '../../src/sinks/tui/session-view.js';
-import { SummaryStats } from '../../src/sinks/tui/summary-stats.js';
+import { buildFrame } from '../../src/sinks/tui/tui-frame.js';
+import { TuiModel } from '../../src/sinks/tui/tui-model.js';
+import { INITIAL_UI, type UiState } from '../../src/sinks/tui/ui-state.js';
 import { FOLLOW, buildViewport, moveSelection } from '../../src/sinks/tui/viewport.js';
-import { buildSyntheticSession, loadTemplateSession } from '../support/synthetic-sessions.js';
+import { buildSyntheticSession, loadTemplateSession, loadTemplateStory } from '../support/synthetic-sessions.js';
 import { SeededRandom } from './seeded-random.js';
 
 const FRAME_BUDGET_MS = 16;
@@ -66,10 +67,11 @@ for (let i = 0; i < SESSIONS; i++) records.push(buildSyntheticSession(template, 
 const buildSeconds = (performance.now() - buildStart) / 1000;
 const heapRecords = heapMb();
 
-const stats = new SummaryStats();
-const store = new SessionStore({ retention: SESSIONS, observers: [stats] });
+// The TUI's own model, as `ns53 replay` fills it; its store and summary are what the operations below use.
+const model = new TuiModel({ description: 'bench', live: true }, { retention: SESSIONS });
+const { store, stats } = model;
 const fillStart = performance.now();
-for (const record of records) store.append(record);
+for (const record of records) model.add(record, null);
 const fillSeconds = (performance.now() - fillStart) / 1000;
 records.length = 0;
 const heapStore = heapMb();
@@ -129,6 +131,26 @@ const batches = time(10, (batch) => {
   for (const view of views) void view.count;
 }, false);
 report('1,000 appends + 7 views catch up', batches, null);
+
+// Whole frames as the screen gets them (buildFrame: header, the visible rows formatted and escaped, the
+// detail pane with a real session's syscall story, overlays, footer) at 160x45, the issue's terminal size.
+const story = await loadTemplateStory();
+for (let seq = Math.max(store.firstSeq, store.nextSeq - model.stories.retention); seq < store.nextSeq; seq++) model.stories.put(seq, story);
+const SIZE = { width: 160, height: 45 };
+const middle = store.firstSeq + Math.floor(store.size / 2);
+const frameStates: [string, (i: number) => UiState][] = [
+  ['whole frame: following the newest', () => INITIAL_UI],
+  ['whole frame: scrolled, detail open (story kept)', (i) => ({ ...INITIAL_UI, detailOpen: true, viewport: { follow: false, selectedSeq: store.nextSeq - 1 - (i % 1000), topSeq: null } })],
+  ['whole frame: scrolled to the middle, detail open', (i) => ({ ...INITIAL_UI, detailOpen: true, viewport: { follow: false, selectedSeq: middle + i, topSeq: null } })],
+  ['whole frame: filter change (first scan)', (i) => ({ ...INITIAL_UI, filter: FILTERS[i % FILTERS.length]! })],
+  ['whole frame: summary overlay', () => ({ ...INITIAL_UI, overlay: 'summary' })],
+];
+for (const [name, stateOf] of frameStates) {
+  report(name, time(FRAMES, (i) => {
+    const frame = buildFrame(model, stateOf(i), SIZE);
+    if (frame.lines.length !== SIZE.height) correct = false;
+  }), FRAME_BUDGET_MS);
+}
 
 const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...[['operation', 'runs', 'median ms', 'p99 ms', ''], ...rows].map((r) => r[c]!.length)));
 for (const row of [['operation', 'runs', 'median ms', 'p99 ms', ''], ...rows]) {

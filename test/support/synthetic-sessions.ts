@@ -4,6 +4,8 @@ import type { AttemptRecord, SessionRecord } from '../../src/sessions/record-sch
 import { buildVerdict, type UpstreamWitness } from '../../src/sessions/verdict.js';
 import { SeededRandom } from '../bench/seeded-random.js';
 import { repoPath } from './repo-root.js';
+import { replayTrace } from '../../src/replay.js';
+import { storyStepsOf, type StoryStep } from '../../src/sinks/tui/session-story.js';
 
 /** The first session of a real replay with a client, an attempt and a reply: the shape every synthetic one copies. */
 export function loadTemplateSession(fixture = 'dev-forward-mixed'): SessionRecord {
@@ -12,6 +14,17 @@ export function loadTemplateSession(fixture = 'dev-forward-mixed'): SessionRecor
   const template = sessions.find((record) => record.client && record.attempts.length > 0 && record.reply);
   if (!template) throw new Error(`no complete session in ${fixture}`);
   return template;
+}
+
+/** The syscall story of a real refused session (fixtures/replay/live-reject), for the detail pane's cost. */
+export async function loadTemplateStory(): Promise<StoryStep[]> {
+  let steps: StoryStep[] = [];
+  await replayTrace([repoPath('fixtures/replay/live-reject/trace.strace')], {
+    session: (_record, session) => {
+      steps = storyStepsOf(session);
+    },
+  });
+  return steps;
 }
 
 const NAMESPACES = ['host', ...Array.from({ length: 24 }, (_, i) => `sandbox ${(0x6d527838845f + i * 7919).toString(16).padStart(12, '0')}`)];

@@ -47,6 +47,12 @@ function closesAlignmentMarker(shownBefore: string): boolean {
   return ALIGNMENT_BODIES.some((body) => body.endsWith(shownBefore));
 }
 
+/**
+ * Printable ASCII but the braces, and the few symbols ns53 draws with (→ … · ─ ●): each shown as itself in
+ * one column, nothing to escape. Every one is a single UTF-16 unit, so the text's length is its width.
+ */
+const PLAIN_TEXT = /^[\x20-\x7a\x7c\x7e→…·─●]*$/;
+
 /** Columns are counted once a piece is complete: a mark after it (VS16) can widen it. */
 function pieces(text: string): (Piece & { columns: number })[] {
   const out: Piece[] = [];
@@ -60,7 +66,11 @@ function pieces(text: string): (Piece & { columns: number })[] {
     marks = 0;
   };
   for (const char of text) {
-    if (isZeroWidthMark(char)) {
+    const code = char.charCodeAt(0);
+    if (code >= 0x20 && code < 0x7f && code !== 0x7b && code !== 0x7d) {
+      // Printable ASCII, the bulk of every row: no class to test (a mark that follows is tested as it comes).
+      push({ markup: char, shown: char }, true);
+    } else if (isZeroWidthMark(char)) {
       if (base !== null && marks < MAX_MARKS_PER_CHARACTER) {
         const piece: Piece = base;
         piece.markup += char;
@@ -80,11 +90,14 @@ function pieces(text: string): (Piece & { columns: number })[] {
       push({ markup: char, shown: char }, true);
     }
   }
-  return out.map((piece) => ({ ...piece, columns: textColumns(piece.shown) }));
+  const counted = out as (Piece & { columns: number })[];
+  for (const piece of counted) piece.columns = piece.shown.length === 1 && piece.shown < '\x7f' ? 1 : textColumns(piece.shown);
+  return counted;
 }
 
 /** Untrusted text as blessed content: shows exactly the text's characters, escaped where they are unsafe. */
 export function escapeCellText(text: string): string {
+  if (PLAIN_TEXT.test(text)) return text;
   return pieces(text).map((piece) => piece.markup).join('');
 }
 
@@ -99,8 +112,13 @@ export interface CellTextOptions {
  * between characters, never inside an escape or a wide character, with `…` in the last column.
  */
 export function formatCellText(text: string, columns: number, options: CellTextOptions = {}): string {
-  const all = pieces(text);
   const limit = Math.max(0, Math.floor(columns));
+  if (PLAIN_TEXT.test(text)) {
+    // The common case, without a piece per character: same result, a tenth of the time (npm run bench:tui).
+    const clipped = text.length <= limit ? text : limit > 0 ? `${text.slice(0, limit - 1)}${ELLIPSIS}` : '';
+    return options.pad ? clipped.padEnd(limit) : clipped;
+  }
+  const all = pieces(text);
   let total = 0;
   for (const piece of all) total += piece.columns;
   let markup = '';

@@ -2,14 +2,16 @@
 // scan), a 45-row viewport, the summary per namespace and per upstream; and the store's memory.
 //
 //   npm run bench:tui        (builds, then runs this with --expose-gc)
-//   node --expose-gc dist/test/bench/tui-frame.js [--sessions 1000000] [--frames 60] [--seed 1]
+//   node --expose-gc dist/test/bench/tui-frame.js [--sessions 1000000] [--frames 600] [--seed 1]
 //
 // Sessions are built from a real one (fixtures/replay/dev-forward-mixed) with varied names, namespaces,
 // upstreams, outcomes and latencies, and real verdicts (test/support/synthetic-sessions.ts). Prints median
 // and p99 per operation and PASS/FAIL against the 16 ms frame budget; exit status 1 when the views disagree
 // with a count done the slow way (a correctness failure), 0 otherwise.
 
+import { PassThrough } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { openTerminalScreen } from '../../src/sinks/tui/blessed-screen.js';
 import { isFailedSession } from '../../src/sinks/tui/session-failure.js';
 import { NO_FILTER, type SessionFilter } from '../../src/sinks/tui/session-filter.js';
 import { DEFAULT_SCAN_PER_FRAME, SessionView } from '../../src/sinks/tui/session-view.js';
@@ -23,7 +25,7 @@ import { SeededRandom } from './seeded-random.js';
 const FRAME_BUDGET_MS = 16;
 const WINDOW_ROWS = 45;
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '1000000' }, frames: { type: 'string', default: '60' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '1000000' }, frames: { type: 'string', default: '600' }, seed: { type: 'string', default: '1' } } });
 const SESSIONS = Number(values.sessions);
 const FRAMES = Number(values.frames);
 const random = new SeededRandom(Number(values.seed));
@@ -151,6 +153,17 @@ for (const [name, stateOf] of frameStates) {
     if (frame.lines.length !== SIZE.height) correct = false;
   }), FRAME_BUDGET_MS);
 }
+
+// The same frames through blessed to a 160x45 terminal that discards what it is sent: what the screen adds
+// (parsing the markup, diffing against the last frame, writing the changes).
+const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: SIZE.width, rows: SIZE.height }) as unknown as NodeJS.WriteStream;
+(terminal as unknown as PassThrough).resume();
+const keys = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => keys }) as unknown as NodeJS.ReadStream;
+const screen = openTerminalScreen({ key: () => undefined, resize: () => undefined }, keys, terminal);
+for (const [name, stateOf] of frameStates) {
+  report(`${name} + blessed render`, time(FRAMES, (i) => screen.show(buildFrame(model, stateOf(i), SIZE).lines)), FRAME_BUDGET_MS);
+}
+screen.destroy();
 
 const widths = [0, 1, 2, 3, 4].map((c) => Math.max(...[['operation', 'runs', 'median ms', 'p99 ms', ''], ...rows].map((r) => r[c]!.length)));
 for (const row of [['operation', 'runs', 'median ms', 'p99 ms', ''], ...rows]) {

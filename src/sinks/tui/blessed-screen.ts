@@ -32,11 +32,11 @@ export interface TerminalScreenEvents {
   resize(): void;
 }
 
-/** Takes over the terminal (alternate screen, raw keys, hidden cursor) until destroy(). */
-export function openTerminalScreen(events: TerminalScreenEvents, input: NodeJS.ReadStream = process.stdin): TerminalScreen {
+/** Takes over the terminal (alternate screen, raw keys, hidden cursor) until destroy(); `output` is the terminal (a bench passes a sink). */
+export function openTerminalScreen(events: TerminalScreenEvents, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stdout): TerminalScreen {
   // forceUnicode: wide characters are measured and drawn as UTF-8 whatever LANG says.
   // @types/blessed types a screen's input as Writable; blessed reads keys from it.
-  const screen = blessed.screen({ input: input as unknown as Writable, output: process.stdout, smartCSR: true, fullUnicode: true, forceUnicode: true, warnings: false, title: 'ns53', autoPadding: false, dockBorders: false });
+  const screen = blessed.screen({ input: input as unknown as Writable, output, smartCSR: true, fullUnicode: true, forceUnicode: true, warnings: false, title: 'ns53', autoPadding: false, dockBorders: false });
   const canvas = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false, scrollable: false });
   // Draw ─ · ● as the UTF-8 they are. Left to itself blessed swaps them for the terminal's line-drawing
   // charset (ACS) wherever terminfo declares one, and a copy or `tmux capture-pane` then shows q and ~.

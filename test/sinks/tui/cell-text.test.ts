@@ -126,3 +126,20 @@ test('property: a clipped cell is the whole cell cut between escapes, never insi
     { numRuns: 2000 },
   );
 });
+
+test('property: plain text (ASCII but braces, and → … · ─ ●) takes the quick way: shown as itself, clipped with … in the last column', () => {
+  const plainChar = fc.constantFrom(...'abcXYZ019 .:-_[]|~→…·─●'.split(''));
+  fc.assert(
+    fc.property(fc.array(plainChar, { maxLength: 40 }), fc.integer({ min: 0, max: 50 }), fc.boolean(), (chars, columns, pad) => {
+      const text = chars.join('');
+      const cell = formatCellText(text, columns, { pad });
+      assert.deepEqual(cellProblems(cell, columns, textColumns), []);
+      const shown = parseBlessedMarkup(cell).shown;
+      const expected = text.length <= columns ? text : columns > 0 ? `${text.slice(0, columns - 1)}…` : '';
+      assert.equal(shown, pad ? expected.padEnd(columns) : expected);
+      // The same as the general way: a brace after the text takes that way, and shows the text before it alike.
+      if (text.length + 1 <= columns) assert.equal(parseBlessedMarkup(formatCellText(`${text}{`, columns)).shown, `${text}{`);
+    }),
+    { numRuns: 2000 },
+  );
+});

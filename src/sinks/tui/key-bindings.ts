@@ -14,10 +14,10 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: 'Tab', does: 'switch between the list and the detail pane' },
   { keys: '/', does: 'search names, addresses, namespaces and verdicts as you type; Enter keeps it, Esc drops it' },
   { keys: 'f', does: 'show failures only (any failed attempt, a bad reply, or no reply), again for all' },
-  { keys: 'c', does: 'pick a container / namespace to show only its attempts' },
+  { keys: 'c', does: 'pick a container / namespace: only sessions with an attempt from it' },
   { keys: 's', does: 'summary per namespace and per upstream: counts, failure rate, p50/p99 latency' },
   { keys: 'p', does: 'pause the list (sessions are still collected), again to resume' },
-  { keys: '?', does: 'this help' },
+  { keys: '?', does: 'help: every key and what it does' },
   { keys: 'Esc', does: 'close the help, summary or picker; then the detail pane; then clear the search' },
   { keys: 'q  Ctrl-C', does: 'quit (live: detach from dockerd, which keeps running)' },
 ];

@@ -45,7 +45,7 @@ test('a missing file says so and exits 2', async () => {
 test('an unknown format is a usage error that lists the choices', async () => {
   const { code, stderr } = await run(['replay', '--format', 'xml', MIXED]);
   assert.notEqual(code, 0);
-  assert.match(stderr, /Allowed choices are table, ndjson/);
+  assert.match(stderr, /Allowed choices are tui, table, ndjson/);
 });
 
 test('unreadable lines are counted and pointed at on stderr, and the run goes on', async () => {

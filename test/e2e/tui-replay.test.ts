@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { SessionRecord } from '../../src/sessions/index.js';
 import { KEY_BINDINGS } from '../../src/sinks/tui/key-bindings.js';
@@ -142,6 +146,69 @@ if (mustFail) {
       const exit = await screen.waitForExit();
       assert.deepEqual(exit, { code: 0, signal: null });
       assert.match((await screen.capture()).join('\n'), new RegExp(`${sessions.length} sessions, `));
+    });
+  });
+
+  describe('a trace piped to ns53 replay - : keys come from the terminal, not the pipe', { skip: unmet, timeout: 60_000 }, () => {
+    const screens: TmuxScreen[] = [];
+    after(() => Promise.all(screens.map((screen) => screen.kill())));
+
+    test('the replay shows and q quits with status 0', async () => {
+      const trace = replayFixtures().find((candidate) => candidate.name === 'live-reject')!.inputs[0]!;
+      const screen = await TmuxScreen.start(['sh', '-c', `cat ${trace} | "${process.execPath}" ${NS53} replay -`], { cwd: REPO_ROOT });
+      screens.push(screen);
+      await expectScreen(screen, /^ns53 +replay - +done: /, 'the piped replay ends');
+      await screen.sendKeys('f');
+      await expectScreen(screen, (l) => footerOf(l).startsWith('[failures only]'), 'keys reach the TUI');
+      await screen.sendKeys('q');
+      assert.deepEqual(await screen.waitForExit(), { code: 0, signal: null });
+    });
+
+    test('quitting before a never-ending pipe ends: ns53 stops reading and exits', async () => {
+      // The test holds the FIFO's write end open, so the input never ends unless ns53 stops reading it.
+      const dir = mkdtempSync(join(tmpdir(), 'ns53-tui-fifo-'));
+      const fifo = join(dir, 'trace');
+      execFileSync('mkfifo', [fifo]);
+      const writer = openSync(fifo, 'r+');
+      try {
+        const screen = await TmuxScreen.start(['sh', '-c', `exec "${process.execPath}" ${NS53} replay - < ${fifo}`], { cwd: REPO_ROOT });
+        screens.push(screen);
+        await expectScreen(screen, /reading…/, 'the TUI waits for input');
+        await screen.sendKeys('q');
+        assert.deepEqual(await screen.waitForExit(), { code: 0, signal: null });
+      } finally {
+        closeSync(writer);
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('hostile names reach the screen as text', { skip: unmet, timeout: 60_000 }, () => {
+    let screen: TmuxScreen | undefined;
+    after(() => screen?.kill());
+
+    test('escapes, OSC titles, blessed tags and bad UTF-8 in names change neither the terminal nor the layout', async () => {
+      const fixture = replayFixtures().find((candidate) => candidate.name === 'tui-hostile-names')!;
+      const { sessions } = await replayFixture(fixture);
+      screen = await TmuxScreen.start([process.execPath, NS53, 'replay', ...fixture.inputs], { cwd: REPO_ROOT });
+      let lines = await expectScreen(screen, /done: [\d,]+ lines read/, 'the replay ends');
+      assert.match(lines[0]!, /^ns53 +replay /, 'nothing cleared the screen or moved the cursor home');
+      const title = await screen.title();
+      assert.doesNotMatch(title, /pwned/, 'no name set the terminal title (the fixture tries OSC 0)');
+      const rows = listRows(lines);
+      assert.equal(rows.length, sessions.length, 'one row per session, none split or swallowed');
+      for (const row of rows) assert.match(row, /^\d\d:\d\d:\d\d\.\d{6} /);
+      assert.ok(rows.some((row) => row.includes('{red-fg}x{/red-fg}')), 'a blessed tag is shown as typed');
+      for (let i = 0; i < sessions.length; i++) {
+        await screen.sendKeys('g');
+        for (let j = 0; j < i; j++) await screen.sendKeys('j');
+        await screen.sendKeys('Enter');
+        lines = await expectScreen(screen, (l) => l.some((line) => line.startsWith(`── Session ${sessions[i]!.id} `)), `the detail of session ${sessions[i]!.id}`);
+        assert.match(lines[0]!, /^ns53 +replay /);
+        assert.equal(lines.length, 45);
+        await screen.sendKeys('Escape');
+      }
+      assert.equal(await screen.title(), title);
     });
   });
 }

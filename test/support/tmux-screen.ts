@@ -253,6 +253,11 @@ export class TmuxScreen {
     await this.tmux(['resize-window', '-t', this.pane, '-x', String(cols), '-y', String(rows)]);
   }
 
+  /** The pane's title, as the program set it (OSC 0/2); a test that nothing else set it. */
+  async title(): Promise<string> {
+    return (await this.tmux(['display-message', '-p', '-t', this.pane, '#{pane_title}'])).trimEnd();
+  }
+
   /** The screen's size as tmux has it. */
   async size(): Promise<{ cols: number; rows: number }> {
     const [cols, rows] = (await this.tmux(['display-message', '-p', '-t', this.pane, '#{pane_width} #{pane_height}'])).trim().split(' ').map(Number);

@@ -9,6 +9,7 @@ import { formatDnsId, formatLatency, formatQuery, formatRecordCount } from './de
 import { SUCCESS_RCODES, isFailedAttempt, isFailedSession } from './session-failure.js';
 import { annotateStep, type StepContext } from './step-annotation.js';
 import { explainOutcome } from './story-explanations.js';
+import type { Tone } from './tone.js';
 
 /**
  * One syscall of a session's story. Compact primitives only: the TUI keeps the steps of up to tens of
@@ -32,16 +33,13 @@ export interface StoryStep {
   errno: string | null;
 }
 
-/** How the TUI colours a line. */
-export type DetailTone = 'heading' | 'plain' | 'good' | 'bad' | 'warn' | 'dim';
-
 /**
  * One line of the detail pane, as plain (unescaped) text: the screen escapes it. Steps also carry their
  * offset from the session's first step, thread and trace line, for columns of their own.
  */
 export interface DetailLine {
   text: string;
-  tone: DetailTone;
+  tone: Tone;
   offsetMs?: number | null;
   tid?: number | null;
   ref?: string | null;

@@ -3,7 +3,8 @@ import type { AttemptRecord, NetnsRecord, SessionRecord } from '../../sessions/r
 import { describeNetns } from '../../sessions/verdict.js';
 import { formatLatency, formatQuery, formatRecordCount } from './detail-text.js';
 import { SUCCESS_RCODES } from './session-failure.js';
-import type { DetailTone, StoryStep } from './session-story.js';
+import type { StoryStep } from './session-story.js';
+import type { Tone } from './tone.js';
 import { explainErrno, explainSourceAddress } from './story-explanations.js';
 
 /** What the sentence about one step draws on besides the step itself. */
@@ -20,7 +21,7 @@ export interface StepContext {
 /** A step in plain words, and how it should look. */
 export interface StepAnnotation {
   text: string;
-  tone: DetailTone;
+  tone: Tone;
 }
 
 /** The calls that can release a socket: the step that ends an attempt that timed out is one of them. */

@@ -10,7 +10,24 @@ import type { TuiIo } from './tui-app.js';
 export function terminalTuiIo(keysFromTty: boolean): TuiIo {
   const input = keysFromTty ? new ReadStream(openSync('/dev/tty', 'r')) : process.stdin;
   return {
-    openScreen: (events) => openTerminalScreen(events, input),
+    openScreen(events) {
+      const screen = openTerminalScreen(events, input);
+      if (!keysFromTty) return screen;
+      // The /dev/tty stream is ours: close it with the screen, or it keeps ns53 running after q.
+      return {
+        get width() {
+          return screen.width;
+        },
+        get height() {
+          return screen.height;
+        },
+        show: (lines) => screen.show(lines),
+        destroy() {
+          screen.destroy();
+          input.destroy();
+        },
+      };
+    },
     now: () => performance.now(),
     setTimer: (run, ms) => setTimeout(run, ms),
     clearTimer: (timer) => clearTimeout(timer as NodeJS.Timeout),

@@ -1,3 +1,4 @@
+import { Ns53Error } from '../errors.js';
 import type { SummaryRecord } from '../sessions/index.js';
 import { formatTableSummary } from '../sinks/table.js';
 import type { CliIo } from './cli-io.js';
@@ -18,7 +19,15 @@ export async function openTui(io: CliIo, description: string, live: boolean, opt
   // Loaded only here: blessed costs start-up time that the table and NDJSON outputs should not pay.
   const { TuiApp } = await import('../sinks/tui/tui-app.js');
   const { terminalTuiIo } = await import('../sinks/tui/terminal-io.js');
-  const app = new TuiApp(terminalTuiIo(options.traceOnStdin), { description, live }, options.retention === undefined ? {} : { retention: options.retention });
+  // Keys come from /dev/tty when standard input is the trace or not a terminal (`ns53 replay f < /dev/null`).
+  const keysFromTty = options.traceOnStdin || process.stdin.isTTY !== true;
+  let terminal: ReturnType<typeof terminalTuiIo>;
+  try {
+    terminal = terminalTuiIo(keysFromTty);
+  } catch (error) {
+    throw new Ns53Error('E_USAGE', `the TUI reads keys from the terminal, and there is none to read (${(error as Error).message}); use --format table or --format ndjson`);
+  }
+  const app = new TuiApp(terminal, { description, live }, options.retention === undefined ? {} : { retention: options.retention });
   const said: string[] = [];
   let open = true;
   const tuiIo: CliIo = {

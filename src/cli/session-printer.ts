@@ -46,14 +46,19 @@ export class SessionPrinter {
       if (!this.headerShown) io.stdout('no DNS sessions found\n');
       io.stdout(`\n${formatTableSummary(summary).join('\n')}\n`);
     }
-    for (const note of summary.notes) io.stderr(`ns53: note: ${note}\n`);
-    if (summary.lostEvents) {
-      io.stderr(
-        `ns53: warning: bpftrace lost ${summary.lostEvents} event${summary.lostEvents === 1 ? '' : 's'}: its buffers overflowed while its reader was behind, so sessions from then may miss calls (an attempt without its reply shows as a timeout). A quieter moment or a shorter run helps.\n`,
-      );
-    }
-    reportIssues(summary, io);
+    reportSummaryNotes(summary, io);
   }
+}
+
+/** On stderr: the summary's notes, lost events, and the first parse issues with where they are. */
+export function reportSummaryNotes(summary: SummaryRecord, io: CliIo): void {
+  for (const note of summary.notes) io.stderr(`ns53: note: ${note}\n`);
+  if (summary.lostEvents) {
+    io.stderr(
+      `ns53: warning: bpftrace lost ${summary.lostEvents} event${summary.lostEvents === 1 ? '' : 's'}: its buffers overflowed while its reader was behind, so sessions from then may miss calls (an attempt without its reply shows as a timeout). A quieter moment or a shorter run helps.\n`,
+    );
+  }
+  reportIssues(summary, io);
 }
 
 function reportIssues(summary: SummaryRecord, io: CliIo): void {

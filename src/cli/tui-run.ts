@@ -2,6 +2,7 @@ import { Ns53Error } from '../errors.js';
 import type { SummaryRecord } from '../sessions/index.js';
 import { formatTableSummary } from '../sinks/table.js';
 import type { CliIo } from './cli-io.js';
+import { reportSummaryNotes } from './session-printer.js';
 
 /** What the TUI needs from the CLI's options. */
 export interface TuiRunOptions {
@@ -53,7 +54,11 @@ export async function openTui(io: CliIo, description: string, live: boolean, opt
       await app.closed;
       open = false;
       for (const text of said) io.stderr(text);
-      if (summary) io.stderr(`${formatTableSummary(summary).join('\n')}\n`);
+      if (summary) {
+        // The table's closing lines without its notes (reportSummaryNotes says them, with the parse issues).
+        io.stderr(`${formatTableSummary({ ...summary, notes: [] }).join('\n')}\n`);
+        reportSummaryNotes(summary, io);
+      }
     },
   };
 }

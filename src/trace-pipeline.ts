@@ -1,4 +1,5 @@
 import type { ParseIssue } from '../parsers/strace/index.js';
+import type { ContainerDirectory } from './containers/container-directory.js';
 import type { BpftraceEventReader, BpftraceTarget } from './events/bpftrace-event-reader.js';
 import type { TraceRef } from './events/net-event.js';
 import { StraceEventReader, type EventReaderSink } from './events/strace-event-reader.js';
@@ -30,6 +31,8 @@ export type BpftraceReaderClass = typeof BpftraceEventReader;
 
 export interface PipelineOptions extends CorrelatorOptions {
   bpftraceReader: BpftraceReaderClass | null;
+  /** The containers to name namespaces by (NDJSON `container`); null when none are known. */
+  containers: ContainerDirectory | null;
 }
 
 /** Facts about the input that only the source knows, for the summary. */
@@ -58,11 +61,12 @@ export class TracePipeline {
   private readonly format: RecordFormat;
 
   constructor(listener: SessionListener, options: Partial<PipelineOptions> = {}) {
-    const { bpftraceReader = null, ...correlatorOptions } = options;
+    const { bpftraceReader = null, containers = null, ...correlatorOptions } = options;
     this.bpftraceReader = bpftraceReader;
     this.format = {
       time: (seconds) => formatTraceTime(seconds, this.clockKind()),
       ref: (ref) => `${ref.file}:${ref.line}`,
+      ...(containers ? { container: (netns, ip) => containers.resolve(netns, ip) } : {}),
     };
     this.correlator = new SessionCorrelator((session) => {
       const record = buildSessionRecord(session, '', this.format);

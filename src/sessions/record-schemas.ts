@@ -5,6 +5,17 @@ import { OUTCOMES } from './outcome.js';
  * The output contract: one `session` object per session, then one `summary`. The zod schemas are the single
  * source of truth for the NDJSON fields (README documents them); tests validate real output against them.
  */
+/** The container a namespace belongs to, when ns53 knows its containers (Engine API, /proc, or a meta file). */
+export const ContainerRecordSchema = z.object({
+  /** `web`; null when only /proc named it (an id from a cgroup path). */
+  name: z.string().nullable(),
+  /** The full container id. */
+  id: z.string(),
+  image: z.string().nullable(),
+  /** The network of the address it was met by, or its only network; null when that cannot be told. */
+  network: z.string().nullable(),
+});
+
 export const NetnsRecordSchema = z.object({
   inode: z.number().int().nullable(),
   path: z.string().nullable(),
@@ -12,6 +23,8 @@ export const NetnsRecordSchema = z.object({
   label: z.string(),
   /** True when this is the traced process's own namespace. */
   host: z.boolean(),
+  /** Its container; null when no container is known to hold it (or names are unknown: see the summary's notes). */
+  container: ContainerRecordSchema.nullable(),
 });
 
 export const QueryRecordSchema = z.object({
@@ -72,6 +85,7 @@ export const SessionRecordSchema = z.object({
   verdict: z.string(),
 });
 
+export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
 export type NetnsRecord = z.infer<typeof NetnsRecordSchema>;
 export type QueryRecord = z.infer<typeof QueryRecordSchema>;
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;

@@ -4,13 +4,15 @@ import type { TraceRef } from '../events/net-event.js';
 import { labelNetns, type Netns } from '../state/index.js';
 import { questionOf } from './dns-question.js';
 import type { Attempt, Session } from './model.js';
-import type { AttemptRecord, NetnsRecord, QueryRecord, SessionRecord } from './record-schemas.js';
+import type { AttemptRecord, ContainerRecord, NetnsRecord, QueryRecord, SessionRecord } from './record-schemas.js';
 
 /** How a record shows trace times and positions; set by whoever knows the trace's clock and file names. */
 export interface RecordFormat {
   /** `2026-11-24T08:11:44.316318Z`, `08:11:44.316318`, `+12.345678`, or null without timestamps. */
   time(seconds: number | null): string | null;
   ref(ref: TraceRef): string;
+  /** The container of a namespace met with source address `ip` (or null); absent when no containers are known. */
+  container?(netns: Netns, ip: string | null): ContainerRecord | null;
 }
 
 /** Thread ids are 0 for lines that named no thread (a trace without -f); shown as null. */
@@ -18,9 +20,10 @@ function tidOf(tid: number): number | null {
   return tid === 0 ? null : tid;
 }
 
-/** Builds the NDJSON form of a namespace. */
-export function buildNetnsRecord(netns: Netns): NetnsRecord {
-  return { inode: netns.inode, path: netns.path, label: labelNetns(netns), host: netns.host };
+/** Builds the NDJSON form of a namespace, with the container `format` knows for it (met with address `ip`). */
+export function buildNetnsRecord(netns: Netns, format?: Pick<RecordFormat, 'container'>, ip: string | null = null): NetnsRecord {
+  const container = netns.host ? null : (format?.container?.(netns, ip) ?? null);
+  return { inode: netns.inode, path: netns.path, label: labelNetns(netns), host: netns.host, container };
 }
 
 function buildQueryRecord(message: DnsMessage | null): QueryRecord | null {
@@ -41,7 +44,7 @@ export function buildAttemptRecord(attempt: Attempt, format: RecordFormat): Atte
   const source = attempt.socket.local;
   return {
     tid: tidOf(attempt.tid),
-    netns: buildNetnsRecord(attempt.socket.netns),
+    netns: buildNetnsRecord(attempt.socket.netns, format, source?.ip ?? null),
     proto: attempt.proto,
     source: source && formatInetAddress(source),
     upstream: attempt.upstream && formatInetAddress(attempt.upstream),
@@ -59,7 +62,7 @@ export function buildAttemptRecord(attempt: Attempt, format: RecordFormat): Atte
 /** Builds the NDJSON form of a session; the verdict is computed by the caller (it may use other sessions). */
 export function buildSessionRecord(session: Session, verdict: string, format: RecordFormat): SessionRecord {
   const { client, reply } = session;
-  const clientNetns = client && client.socket.netns.origin !== 'unknown' ? buildNetnsRecord(client.socket.netns) : null;
+  const clientNetns = client && client.socket.netns.origin !== 'unknown' ? buildNetnsRecord(client.socket.netns, format) : null;
   return {
     type: 'session',
     id: session.id,

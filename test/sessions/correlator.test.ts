@@ -28,7 +28,7 @@ test('a forwarded query: client leg, one answered attempt from the container nam
   assert.deepEqual(session!.query, { id: 0x1234, name: 'www.example.test', type: 'A', class: 'IN', truncated: false });
   const [attempt] = session!.attempts;
   assert.equal(attempt!.tid, 101);
-  assert.deepEqual(attempt!.netns, { inode: null, path: `/var/run/docker/netns/${SANDBOX}`, label: `sandbox ${SANDBOX}`, host: false });
+  assert.deepEqual(attempt!.netns, { inode: null, path: `/var/run/docker/netns/${SANDBOX}`, label: `sandbox ${SANDBOX}`, host: false, container: null });
   assert.equal(attempt!.source, '172.18.0.2:36051');
   assert.equal(attempt!.upstream, '10.77.0.2:53');
   assert.equal(attempt!.outcome, 'answer');
@@ -342,8 +342,8 @@ test('seeded from /proc at attach: the host inode makes a setns back through INI
     return sessions;
   };
   const seeded = run(true);
-  assert.deepEqual(seeded[0]!.attempts[0]!.netns, { inode: 4026532177, path: null, label: 'host', host: true });
-  assert.deepEqual(seeded[1]!.attempts[0]!.netns, { inode: 4026532999, path: null, label: 'net:[4026532999]', host: false });
+  assert.deepEqual(seeded[0]!.attempts[0]!.netns, { inode: 4026532177, path: null, label: 'host', host: true, container: null });
+  assert.deepEqual(seeded[1]!.attempts[0]!.netns, { inode: 4026532999, path: null, label: 'net:[4026532999]', host: false, container: null });
   const unseeded = run(false);
   assert.equal(unseeded[0]!.attempts[0]!.netns.host, false, 'without /proc the trace alone cannot tell INITNS is the host');
   assert.equal(unseeded[0]!.attempts[0]!.netns.label, 'net:[4026532177]');

@@ -28,7 +28,7 @@ test('outcomes: answers by their rcode, the rest in words', () => {
 });
 
 test('a source address points at the host chains for the host, at FORWARD for containers and other namespaces', () => {
-  const netns = (label: string, host = false): NetnsRecord => ({ inode: null, path: null, label, host });
+  const netns = (label: string, host = false): NetnsRecord => ({ inode: null, path: null, label, host, container: null });
   assert.match(explainSourceAddress(netns('host', true)), /OUTPUT and INPUT/);
   assert.match(explainSourceAddress(netns('sandbox 6d527838845f')), /^this is the container's IP, .*\(FORWARD, DOCKER-USER\)$/);
   assert.match(explainSourceAddress(netns('netns lab')), /\(FORWARD\)$/);

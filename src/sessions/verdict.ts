@@ -21,6 +21,7 @@ export function ipOf(address: string | null): string | null {
 export function describeNetns(netns: NetnsRecord): string {
   const inode = netns.inode !== null ? ` (net:[${netns.inode}])` : '';
   if (netns.host) return `the host namespace (the traced process's own)${inode}`;
+  if (netns.container?.name) return `container ${netns.container.name}'s namespace (${netns.label}${netns.inode !== null ? `, net:[${netns.inode}]` : ''})`;
   if (netns.label.startsWith('sandbox ')) return `container namespace ${netns.label}${inode}`;
   if (netns.label === 'unknown') return 'a namespace the trace cannot name (entered through an fd opened before the trace)';
   if (netns.label.startsWith('net:[')) return `namespace ${netns.label}`;

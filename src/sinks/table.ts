@@ -1,4 +1,5 @@
 import type { AttemptRecord, SessionRecord, SummaryRecord } from '../sessions/index.js';
+import { namespaceName } from '../sessions/namespace-name.js';
 import { printable } from './printable.js';
 
 /** Column titles and widths of the plain table: one row per attempt, as in the NDJSON. */
@@ -71,7 +72,7 @@ export function formatSessionRows(record: SessionRecord): string[] {
         first ? time : '',
         first ? client : '',
         first ? query : '',
-        attempt.netns.label,
+        namespaceName(attempt.netns),
         attempt.source ?? '-',
         attempt.upstream ?? '-',
         outcomeText(attempt),

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { ContainerInfo } from '../containers/container-info.js';
 import { Ns53Error } from '../errors.js';
 import { traceMetaPath } from './trace-meta.js';
 
@@ -10,9 +11,22 @@ import { traceMetaPath } from './trace-meta.js';
  * the trace itself does not say (the namespaces of dockerd's threads as it began, which tracer, which host).
  * `ns53 replay FILE` reads it, so the replay reports exactly the sessions the live run did.
  */
+const ContainerInfoSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  image: z.string().nullable(),
+  networks: z.array(z.object({ name: z.string(), ipv4: z.string().nullable(), ipv6: z.string().nullable() })),
+  sandboxKey: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  netnsInode: z.number().int().nullable(),
+  runtime: z.enum(['docker', 'containerd', 'podman', 'kubernetes']),
+  source: z.enum(['engine', 'proc']),
+}) satisfies z.ZodType<ContainerInfo>;
+
 export const TraceMetaSchema = z.object({
   format: z.literal('ns53-trace-meta'),
-  version: z.literal(1),
+  /** 1: before container names (ns53 0.1 with issue 4); 2 adds `containers`, `dockerd` and `host`. */
+  version: z.union([z.literal(1), z.literal(2)]),
   backend: z.enum(['strace', 'bpftrace']),
   /** The tracer's command line and `--version` line. */
   command: z.string(),
@@ -31,6 +45,15 @@ export const TraceMetaSchema = z.object({
    * stamps). A replay advances to it before it ends, so sessions finish in the order the live run printed them.
    */
   clockAdvancedTo: z.number().nullable(),
+  /**
+   * Every container seen while tracing (from the Engine API or /proc), with the namespace inode, sandbox file
+   * and addresses that name it: a replay anywhere shows the names the live run showed. Absent in version 1.
+   */
+  containers: z.array(ContainerInfoSchema).optional(),
+  /** The Docker daemon's version as its API gave it; null when the API could not be asked. */
+  dockerd: z.object({ version: z.string(), apiVersion: z.string() }).nullable().optional(),
+  /** Which machine and boot the trace came from: `replay --docker` asks the live daemon only on the same one. */
+  host: z.object({ hostname: z.string(), bootId: z.string().nullable() }).optional(),
 });
 
 export type TraceMeta = z.infer<typeof TraceMetaSchema>;

@@ -16,11 +16,13 @@ export function buildSearchKey(record: SessionRecord): string {
   add(record.query?.name);
   add(record.client?.address);
   add(record.client?.netns?.label);
+  add(record.client?.netns?.container?.name);
   for (const attempt of record.attempts) {
     add(attempt.query?.name);
     add(attempt.source);
     add(attempt.upstream);
     add(attempt.netns.label);
+    add(attempt.netns.container?.name);
   }
   add(record.verdict);
   return [...parts].join(SEPARATOR).toLowerCase();

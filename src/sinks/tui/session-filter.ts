@@ -1,3 +1,4 @@
+import { namespaceName } from '../../sessions/namespace-name.js';
 import type { SessionStore } from './session-store.js';
 
 /** What the list shows: the `f`, `/` and `c` keys, combined (a session must pass all three). */
@@ -6,7 +7,7 @@ export interface SessionFilter {
   failuresOnly: boolean;
   /** `/`: a case-insensitive substring of the session's search key; '' for any. */
   text: string;
-  /** `c`: only sessions with an attempt from this namespace label; null for any. */
+  /** `c`: only sessions with an attempt from this namespace (its container's name, else its label: namespaceName); null for any. */
   netns: string | null;
 }
 
@@ -24,7 +25,7 @@ export function buildFilterTest(store: SessionStore, filter: SessionFilter): (se
   const { failuresOnly, netns } = filter;
   return (seq) => {
     if (failuresOnly && !store.failed(seq)) return false;
-    if (netns !== null && !store.get(seq)!.attempts.some((attempt) => attempt.netns.label === netns)) return false;
+    if (netns !== null && !store.get(seq)!.attempts.some((attempt) => namespaceName(attempt.netns) === netns)) return false;
     return text === '' || store.searchKey(seq).includes(text);
   };
 }

@@ -55,10 +55,19 @@ export function formatListTitle(width: number): string {
     .join(' ');
 }
 
-/** One attempt in a few words: `172.18.0.2:45204 → 10.0.0.53:53 refused 0.41 ms`. */
+/** One attempt in a few words: `web 172.18.0.2:45204 → 10.0.0.53:53 refused 0.41 ms` (its container when known). */
 export function compressAttempt(attempt: AttemptRecord): string {
   const latency = attempt.latencyMs === null ? '' : ` ${latencyText(attempt.latencyMs)}`;
-  return `${attempt.source ?? '?'} → ${attempt.upstream ?? '?'} ${outcomeText(attempt)}${latency}`;
+  const container = attempt.netns.container?.name;
+  return `${container ? `${container} ` : ''}${attempt.source ?? '?'} → ${attempt.upstream ?? '?'} ${outcomeText(attempt)}${latency}`;
+}
+
+/** The client: its container's name when known, then its address. */
+function clientText(record: SessionRecord): string {
+  if (!record.client) return '-';
+  const container = record.client.netns?.container?.name;
+  const address = record.client.address ?? '?';
+  return container ? `${container} ${address}` : address;
 }
 
 /** What the client got: the reply's rcode and answer count, `no reply`, or `-` when the client is not in the trace. */
@@ -87,7 +96,7 @@ export function formatSessionRow(record: SessionRecord, width: number): string {
   const [time, client, question, attempts, result] = listColumns(width).map((column) => column.width) as [number, number, number, number, number];
   const cells = [
     formatCellText(shortTime(record.time), time, { pad: true }),
-    formatCellText(record.client?.address ?? (record.client ? '?' : '-'), client, { pad: true }),
+    formatCellText(clientText(record), client, { pad: true }),
     formatCellText(queryText(record.query), question, { pad: true }),
     formatCellText(record.attempts.length === 0 ? '(answered locally)' : record.attempts.map(compressAttempt).join(' | '), attempts, { pad: true }),
     formatCellText(formatResult(record), result, { pad: true }),

@@ -1,7 +1,7 @@
 import { formatInetAddress } from '../../../parsers/strace/index.js';
 import type { NetEvent, NetEventType } from '../../events/net-event.js';
 import type { Session, TrailEntry } from '../../sessions/model.js';
-import type { AttemptRecord, NetnsRecord, SessionRecord } from '../../sessions/record-schemas.js';
+import type { AttemptRecord, ContainerRecord, NetnsRecord, SessionRecord } from '../../sessions/record-schemas.js';
 import { buildNetnsRecord } from '../../sessions/session-record.js';
 import { describeNetns } from '../../sessions/verdict.js';
 import type { Netns } from '../../state/index.js';
@@ -69,10 +69,9 @@ function addressOf(event: NetEvent): string | null {
   }
 }
 
-function buildStoryStep(entry: TrailEntry, attempt: number | null, netnsRecords: Map<Netns, NetnsRecord>): StoryStep {
+function buildStoryStep(entry: TrailEntry, attempt: number | null, netnsRecordOf: (netns: Netns) => NetnsRecord): StoryStep {
   const { event } = entry;
-  let netns = netnsRecords.get(entry.netns);
-  if (!netns) netnsRecords.set(entry.netns, (netns = buildNetnsRecord(entry.netns)));
+  const netns = netnsRecordOf(entry.netns);
   return {
     time: event.time,
     tid: event.tid,
@@ -93,7 +92,7 @@ function buildStoryStep(entry: TrailEntry, attempt: number | null, netnsRecords:
  * first), tagged with its attempt. Call it once the session is finished: namespaces are named as far as the
  * whole trace knows them.
  */
-export function storyStepsOf(session: Session): StoryStep[] {
+export function storyStepsOf(session: Session, record: SessionRecord | null = null): StoryStep[] {
   const seen = new Set<NetEvent>();
   const tagged: { entry: TrailEntry; attempt: number | null }[] = [];
   const take = (trail: TrailEntry[], attempt: number | null): void => {
@@ -106,9 +105,28 @@ export function storyStepsOf(session: Session): StoryStep[] {
   session.attempts.forEach((attempt, index) => take(attempt.trail, index));
   take(session.trail, null);
   tagged.sort((a, b) => compareTraceOrder(a.entry.event, b.entry.event));
-  // Steps in the same namespace share one record.
+  // Steps in the same namespace share one record, named by the container the session's record gives it.
   const netnsRecords = new Map<Netns, NetnsRecord>();
-  return tagged.map(({ entry, attempt }) => buildStoryStep(entry, attempt, netnsRecords));
+  const containers = record === null ? new Map() : containersByLabel(record);
+  const netnsRecordOf = (netns: Netns): NetnsRecord => {
+    let built = netnsRecords.get(netns);
+    if (!built) {
+      built = buildNetnsRecord(netns);
+      built.container = containers.get(built.label) ?? null;
+      netnsRecords.set(netns, built);
+    }
+    return built;
+  };
+  return tagged.map(({ entry, attempt }) => buildStoryStep(entry, attempt, netnsRecordOf));
+}
+
+/** The containers a session's record names, by namespace label: the steps' namespaces are the same ones. */
+function containersByLabel(record: SessionRecord): Map<string, ContainerRecord> {
+  const byLabel = new Map<string, ContainerRecord>();
+  for (const netns of [record.client?.netns, ...record.attempts.map((attempt) => attempt.netns)]) {
+    if (netns?.container) byLabel.set(netns.label, netns.container);
+  }
+  return byLabel;
 }
 
 function heading(text: string): DetailLine {

@@ -1,5 +1,6 @@
 import { OUTCOMES, type Outcome } from '../../sessions/outcome.js';
 import type { AttemptRecord, SessionRecord } from '../../sessions/record-schemas.js';
+import { namespaceName } from '../../sessions/namespace-name.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { isFailedAttempt } from './session-failure.js';
 import type { SessionObserver } from './session-store.js';
@@ -92,7 +93,7 @@ class GroupedTallies {
 export class SummaryStats implements SessionObserver {
   sessions = 0;
   attempts = 0;
-  private readonly namespaces = new GroupedTallies((attempt) => attempt.netns.label);
+  private readonly namespaces = new GroupedTallies((attempt) => namespaceName(attempt.netns));
   private readonly upstreams = new GroupedTallies((attempt) => attempt.upstream ?? NO_UPSTREAM);
 
   /** Counts a stored session. */

@@ -60,7 +60,7 @@ export class TuiModel {
   /** Takes a finished session (and its model, for the story). */
   add(record: SessionRecord, session: Session | null): void {
     const seq = this.store.append(record);
-    if (session !== null) this.stories.put(seq, storyStepsOf(session));
+    if (session !== null) this.stories.put(seq, storyStepsOf(session, record));
     this.seen.sessions++;
     this.seen.attempts += record.attempts.length;
     for (const attempt of record.attempts) this.seen.outcomes[attempt.outcome as Outcome]++;

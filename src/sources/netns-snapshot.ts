@@ -1,5 +1,6 @@
 import { readdirSync, readlinkSync } from 'node:fs';
 import type { InitialNetns } from '../state/index.js';
+import { readSocketFdNetns } from './socket-netns.js';
 
 const NET_LINK = /^net:\[(\d+)\]$/;
 
@@ -15,9 +16,10 @@ function netnsInode(link: string): number | null {
 
 /**
  * Reads the network namespace of `pid` and of each of its threads from /proc, as a live trace begins: the
- * trace itself cannot say where a thread was before its first setns. The main thread comes first.
+ * trace itself cannot say where a thread was before its first setns. The main thread comes first. With
+ * `namespacePids` (a process in each container's namespace), also the namespace of each socket fd.
  */
-export function readNetnsSnapshot(pid: number, procRoot = '/proc'): InitialNetns {
+export function readNetnsSnapshot(pid: number, procRoot = '/proc', namespacePids: readonly number[] = []): InitialNetns {
   const hostInode = netnsInode(`${procRoot}/${pid}/ns/net`);
   const threads = new Map<number, number>();
   if (hostInode !== null) threads.set(pid, hostInode);
@@ -32,5 +34,5 @@ export function readNetnsSnapshot(pid: number, procRoot = '/proc'): InitialNetns
     const inode = netnsInode(`${procRoot}/${pid}/task/${tid}/ns/net`);
     if (inode !== null) threads.set(tid, inode);
   }
-  return { pid, hostInode, threads };
+  return { pid, hostInode, threads, socketFds: readSocketFdNetns(pid, namespacePids, procRoot) };
 }

@@ -36,6 +36,8 @@ export const TraceMetaSchema = z.object({
     hostInode: z.number().int().positive().nullable(),
     /** Thread id → netns inode at attach time, main thread first. */
     threads: z.record(z.string().regex(/^\d+$/), z.number().int().positive()),
+    /** Socket fd → the netns inode of its socket, at attach time (version 2). */
+    socketFds: z.record(z.string().regex(/^\d+$/), z.number().int().positive()).optional(),
   }),
   kernel: z.string(),
   startedAt: z.string(),

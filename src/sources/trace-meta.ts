@@ -22,10 +22,15 @@ export function hasTraceMeta(tracePath: string): boolean {
 /** The namespaces at attach time, as the pipeline takes them. */
 export function initialNetnsOf(meta: TraceMeta): InitialNetns {
   const threads = new Map(Object.entries(meta.netns.threads).map(([tid, inode]) => [Number(tid), inode]));
-  return { pid: meta.target.pid, hostInode: meta.netns.hostInode, threads };
+  const socketFds = new Map(Object.entries(meta.netns.socketFds ?? {}).map(([fd, inode]) => [Number(fd), inode]));
+  return { pid: meta.target.pid, hostInode: meta.netns.hostInode, threads, socketFds };
 }
 
 /** The meta fields as JSON keeps them: thread ids as keys, in the map's order. */
 export function netnsForMeta(initial: InitialNetns): TraceMeta['netns'] {
-  return { hostInode: initial.hostInode, threads: Object.fromEntries([...initial.threads].map(([tid, inode]) => [String(tid), inode])) };
+  return {
+    hostInode: initial.hostInode,
+    threads: Object.fromEntries([...initial.threads].map(([tid, inode]) => [String(tid), inode])),
+    ...(initial.socketFds ? { socketFds: Object.fromEntries([...initial.socketFds].map(([fd, inode]) => [String(fd), inode])) } : {}),
+  };
 }

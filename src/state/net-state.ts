@@ -28,6 +28,11 @@ export interface InitialNetns {
   hostInode: number | null;
   /** Each thread's namespace inode at attach time. */
   threads: ReadonlyMap<number, number>;
+  /**
+   * The target's socket fds at attach time, each with the namespace its socket lives in (fd → netns inode):
+   * dockerd's DNS listeners were opened in the containers' namespaces long before any trace.
+   */
+  socketFds?: ReadonlyMap<number, number>;
 }
 
 /** `/proc/self/ns/net`, `/proc/thread-self/ns/net`, `/proc/PID/ns/net`, `/proc/PID/task/TID/ns/net`. */
@@ -43,6 +48,8 @@ export class NetState {
   private readonly processes = new Map<number, ProcessState>();
   private mainProcess: (ProcessState) | null = null;
   private nextSocketId = 1;
+  /** The target's fd table and the socket namespaces /proc gave for its fds; an fd leaves it when the trace reuses it. */
+  private seededSockets: { fds: Map<number, FdEntry>; netns: Map<number, number> } | null = null;
 
   /**
    * Starts from what /proc said at attach time: the host namespace's inode (so a setns back to it through an
@@ -58,6 +65,7 @@ export class NetState {
       thread.netns = this.namespaces.forInode(inode);
       thread.netnsKnown = true;
     }
+    if (initial.socketFds && initial.socketFds.size > 0) this.seededSockets = { fds: this.thread(initial.pid).process.fds, netns: new Map(initial.socketFds) };
   }
 
   /** What the fd is, for decoders deciding whether to read a call: see DecodeContext. */
@@ -283,7 +291,7 @@ export class NetState {
       id: this.nextSocketId++,
       family,
       protocol: decorated?.protocol ?? null,
-      netns: this.namespaces.unknown('the socket was opened before the trace started'),
+      netns: this.seededNetns(thread.process.fds, fd) ?? this.namespaces.unknown('the socket was opened before the trace started'),
       createdBy: null,
       createdAt: null,
       ref: null,
@@ -314,7 +322,14 @@ export class NetState {
     return released;
   }
 
+  /** The namespace /proc showed for a socket fd the target held at attach time, if the trace has not reused the fd. */
+  private seededNetns(fds: Map<number, FdEntry>, fd: number): Netns | null {
+    const inode = this.seededSockets?.fds === fds ? this.seededSockets.netns.get(fd) : undefined;
+    return inode === undefined ? null : this.namespaces.forInode(inode);
+  }
+
   private release(fds: Map<number, FdEntry>, fd: number): SocketState[] {
+    if (this.seededSockets?.fds === fds) this.seededSockets.netns.delete(fd);
     const entry = fds.get(fd);
     fds.delete(fd);
     if (entry?.kind !== 'socket') return [];

@@ -141,3 +141,18 @@ test('a socket opened before the trace is adopted from its decoration, with an u
   assert.equal(connected?.netns.origin, 'unknown', 'connecting to an internet address shows the fd is an inet socket');
   assert.equal(apply(state, { type: 'send', tid: 1, fd: 42, decoration: null, peer: null, payload: null, errno: null }).socket, null, 'nothing shows fd 42 is a socket');
 });
+
+test('a socket fd held since before the trace gets the namespace /proc showed for it at attach, until the trace reuses the fd', () => {
+  const state = new NetState();
+  state.seed({ pid: 100, hostInode: 4026531840, threads: new Map([[100, 4026531840]]), socketFds: new Map([[7, 4026532999], [8, 4026531840]]) });
+  const listener: FdDecoration = { kind: 'socket', protocol: 'udp', family: 'inet', inode: null, local: { family: 'inet', ip: '127.0.0.11', port: 41000 }, remote: null };
+  const query = apply(state, { type: 'receive', tid: 100, fd: 7, decoration: listener, peer: { family: 'inet', ip: '127.0.0.1', port: 5000 }, payload: null, errno: null });
+  assert.equal(query.socket!.netns.inode, 4026532999);
+  assert.equal(query.socket!.netns.host, false);
+  assert.notEqual(query.socket!.netns.origin, 'unknown');
+  const onHost = apply(state, { type: 'receive', tid: 100, fd: 8, decoration: listener, peer: null, payload: null, errno: null });
+  assert.equal(onHost.socket!.netns.host, true, "the host's inode is the host");
+  apply(state, { type: 'close', tid: 100, fd: 7 });
+  const reused = apply(state, { type: 'receive', tid: 100, fd: 7, decoration: listener, peer: null, payload: null, errno: null });
+  assert.equal(reused.socket!.netns.origin, 'unknown', 'after a close the fd is not the socket /proc saw');
+});

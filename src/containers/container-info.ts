@@ -1,6 +1,6 @@
-/** One network a container is attached to, as the Engine API reports it. */
+/** One network a container is attached to, as the Engine API reports it, or one interface of its netns as /proc shows it. */
 export interface ContainerNetwork {
-  /** `labnet`, `bridge`… */
+  /** `labnet`, `bridge`…; with `source: 'proc'` the interface (`eth0`), since /proc knows no network names. */
   name: string;
   ipv4: string | null;
   ipv6: string | null;
@@ -9,7 +9,7 @@ export interface ContainerNetwork {
 /**
  * A container as ns53 names it: what the Docker Engine API says about it (`source: 'engine'`), or what /proc
  * shows of a container without an API to ask (`source: 'proc'`: podman, containerd, Kubernetes nodes), where
- * name, image and networks are unknown.
+ * name and image are unknown and networks are the interfaces of its netns with their addresses.
  */
 export interface ContainerInfo {
   /** The full id (64 hex digits). */

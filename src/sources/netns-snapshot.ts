@@ -1,18 +1,7 @@
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import type { InitialNetns } from '../state/index.js';
+import { readNetnsInode } from './netns-inode.js';
 import { readSocketFdNetns } from './socket-netns.js';
-
-const NET_LINK = /^net:\[(\d+)\]$/;
-
-/** The inode of a `/proc/.../ns/net` link, or null when it cannot be read (the thread is gone, no permission). */
-function netnsInode(link: string): number | null {
-  try {
-    const match = NET_LINK.exec(readlinkSync(link));
-    return match ? Number(match[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Reads the network namespace of `pid` and of each of its threads from /proc, as a live trace begins: the
@@ -20,7 +9,7 @@ function netnsInode(link: string): number | null {
  * `namespacePids` (a process in each container's namespace), also the namespace of each socket fd.
  */
 export function readNetnsSnapshot(pid: number, procRoot = '/proc', namespacePids: readonly number[] = []): InitialNetns {
-  const hostInode = netnsInode(`${procRoot}/${pid}/ns/net`);
+  const hostInode = readNetnsInode(`${procRoot}/${pid}/ns/net`);
   const threads = new Map<number, number>();
   if (hostInode !== null) threads.set(pid, hostInode);
   let tids: string[] = [];
@@ -31,7 +20,7 @@ export function readNetnsSnapshot(pid: number, procRoot = '/proc', namespacePids
   }
   for (const tid of tids.map(Number).sort((a, b) => a - b)) {
     if (tid === pid) continue;
-    const inode = netnsInode(`${procRoot}/${pid}/task/${tid}/ns/net`);
+    const inode = readNetnsInode(`${procRoot}/${pid}/task/${tid}/ns/net`);
     if (inode !== null) threads.set(tid, inode);
   }
   return { pid, hostInode, threads, socketFds: readSocketFdNetns(pid, namespacePids, procRoot) };

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readNetnsInode } from './netns-inode.js';
 
 const SOCKET_LINK = /^socket:\[(\d+)\]$/;
-const NET_LINK = /^net:\[(\d+)\]$/;
 /** The tables of a namespace's sockets that name each socket's inode (column 10). */
 const SOCKET_TABLES = ['udp', 'udp6', 'tcp', 'tcp6'];
 
@@ -42,7 +42,7 @@ export function readSocketFdNetns(pid: number, namespacePids: readonly number[],
   const netnsOfSocket = new Map<number, number>();
   const seen = new Set<number>();
   for (const namespacePid of [pid, ...namespacePids]) {
-    const netns = linkNumber(`${procRoot}/${namespacePid}/ns/net`, NET_LINK);
+    const netns = readNetnsInode(`${procRoot}/${namespacePid}/ns/net`);
     if (netns === null || seen.has(netns)) continue;
     seen.add(netns);
     for (const inode of socketInodesOfNamespace(namespacePid, procRoot)) netnsOfSocket.set(inode, netns);

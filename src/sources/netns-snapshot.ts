@@ -18,7 +18,7 @@ function netnsInode(link: string): number | null {
  * trace itself cannot say where a thread was before its first setns. The main thread comes first.
  */
 export function readNetnsSnapshot(pid: number, procRoot = '/proc'): InitialNetns {
-  const hostInode = netnsInode(`${procRoot}/${pid}/ns/net`);
+  const hostInode = readProcessNetnsInode(pid, procRoot);
   const threads = new Map<number, number>();
   if (hostInode !== null) threads.set(pid, hostInode);
   let tids: string[] = [];
@@ -33,4 +33,9 @@ export function readNetnsSnapshot(pid: number, procRoot = '/proc'): InitialNetns
     if (inode !== null) threads.set(tid, inode);
   }
   return { pid, hostInode, threads };
+}
+
+/** The inode of the network namespace process `pid` is in (`stat -L /proc/<pid>/ns/net`), or null when it cannot be read. */
+export function readProcessNetnsInode(pid: number, procRoot = '/proc'): number | null {
+  return netnsInode(`${procRoot}/${pid}/ns/net`);
 }

@@ -8,6 +8,8 @@ export const ERROR_EXIT_CODES = {
   E_DOCKERD_NOT_FOUND: 2,
   E_DOCKERD_AMBIGUOUS: 64,
   E_DOCKER_HOST_REMOTE: 64,
+  /** The Docker Engine API cannot be read (no socket, no permission, not an Engine); only fatal where the user asked for it (EX_UNAVAILABLE). */
+  E_ENGINE_UNAVAILABLE: 69,
   /** The tracer is not installed (EX_UNAVAILABLE). */
   E_TRACER_MISSING: 69,
   /** The kernel cannot give the tracer what it needs: tracefs, syscall tracepoints, BTF (EX_UNAVAILABLE). */

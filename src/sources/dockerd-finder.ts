@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { posix } from 'node:path';
 import { Ns53Error } from '../errors.js';
+import { parseDockerHost } from './docker-host.js';
 
 /*
  * Picks the process `ns53 attach` traces: the one given with `--pid`, or for `--docker` the dockerd that
@@ -62,8 +63,6 @@ export interface ProcView {
 export const DEFAULT_PID_FILE = '/var/run/docker.pid';
 
 const DOCKERD_COMM = 'dockerd';
-/** The docker CLI's default when DOCKER_HOST is `unix://` with no path. */
-const DEFAULT_DOCKER_SOCKET = '/var/run/docker.sock';
 const SO_ACCEPTCON = 0x10000;
 const CMDLINE_SHOWN_CHARS = 100;
 
@@ -82,13 +81,6 @@ function chooseGivenPid(pid: number, system: ProcView): AttachTarget {
   if (comm === null) throw new Ns53Error('E_NO_SUCH_PID', `no process with PID ${pid}`);
   const warning = comm === DOCKERD_COMM ? null : `PID ${pid} is '${comm}', not dockerd; tracing it anyway`;
   return { pid, comm, how: `--pid ${pid}`, warning, notes: [] };
-}
-
-/** DOCKER_HOST as the docker CLI reads it: no scheme means tcp. */
-function parseDockerHost(value: string): { scheme: 'unix'; path: string } | { scheme: string } {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value)?.[1]?.toLowerCase() ?? 'tcp';
-  if (scheme !== 'unix') return { scheme };
-  return { scheme, path: value.slice('unix://'.length) || DEFAULT_DOCKER_SOCKET };
 }
 
 /** Same file name for the kernel and for us: `//` and `/./` do not matter; abstract names are compared as they are. */

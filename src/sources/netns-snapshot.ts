@@ -9,7 +9,7 @@ import { readSocketFdNetns } from './socket-netns.js';
  * `namespacePids` (a process in each container's namespace), also the namespace of each socket fd.
  */
 export function readNetnsSnapshot(pid: number, procRoot = '/proc', namespacePids: readonly number[] = []): InitialNetns {
-  const hostInode = readNetnsInode(`${procRoot}/${pid}/ns/net`);
+  const hostInode = readProcessNetnsInode(pid, procRoot);
   const threads = new Map<number, number>();
   if (hostInode !== null) threads.set(pid, hostInode);
   let tids: string[] = [];
@@ -24,4 +24,9 @@ export function readNetnsSnapshot(pid: number, procRoot = '/proc', namespacePids
     if (inode !== null) threads.set(tid, inode);
   }
   return { pid, hostInode, threads, socketFds: readSocketFdNetns(pid, namespacePids, procRoot) };
+}
+
+/** The inode of the network namespace process `pid` is in (`stat -L /proc/<pid>/ns/net`), or null when it cannot be read. */
+export function readProcessNetnsInode(pid: number, procRoot = '/proc'): number | null {
+  return readNetnsInode(`${procRoot}/${pid}/ns/net`);
 }

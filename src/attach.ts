@@ -5,6 +5,8 @@ import type { SummaryRecord } from './sessions/index.js';
 import { LineSplitter } from './sources/line-splitter.js';
 import { targetExited, type AttachEnd, type LiveTracer, type TracerBackend } from './sources/live-tracer.js';
 import { describeInput } from './sources/trace-input.js';
+import { currentHost } from './sources/host-identity.js';
+import type { LiveContainers } from './sources/live-containers.js';
 import { readNetnsSnapshot } from './sources/netns-snapshot.js';
 import { hasExited, stoppedThreads } from './sources/process-status.js';
 import { netnsForMeta, writeTraceMeta, type TraceMeta } from './sources/trace-meta.js';
@@ -24,6 +26,8 @@ export interface AttachOptions {
   durationSeconds: number | null;
   /** Aborted when the user stops the run: Ctrl-C, SIGTERM, the output pipe closing. */
   stop: AbortSignal;
+  /** The containers of this host, to name namespaces by (and keep in the meta file); null for none. */
+  containers: LiveContainers | null;
   /** Called once the tracer has attached. */
   onAttached?(info: AttachedInfo): void;
   /** Called about once a second with counts so far. */
@@ -57,9 +61,9 @@ const ATTACH_TIMEOUT_MS = 30_000;
 export async function attachLive(options: AttachOptions, listener: SessionListener): Promise<AttachResult> {
   const { target } = options;
   const save = options.savePath === null ? null : await openSaveFile(options.savePath);
-  const initial = readNetnsSnapshot(target.pid);
+  const initial = readNetnsSnapshot(target.pid, '/proc', options.containers?.namespacePids() ?? []);
   const bpftraceReader = options.backend === 'bpftrace' ? (await import('./events/bpftrace-event-reader.js')).BpftraceEventReader : null;
-  const pipeline = new TracePipeline(listener, { emitOrder: 'completion', bpftraceReader });
+  const pipeline = new TracePipeline(listener, { emitOrder: 'completion', bpftraceReader, containers: options.containers?.directory ?? null });
   pipeline.seed(initial);
   // Positions name the file as a replay of it will (its base name), so live and replayed records are equal.
   const fileName = options.savePath === null ? `${options.backend} -p ${target.pid}` : describeInput(options.savePath).name;
@@ -85,7 +89,7 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
   let clockAdvancedTo: number | null = null;
   const meta = (endedAt: string | null): TraceMeta => ({
     format: 'ns53-trace-meta',
-    version: 1,
+    version: 2,
     backend: tracer.backend,
     command: tracer.command,
     tracerVersion: tracer.version,
@@ -95,6 +99,9 @@ export async function attachLive(options: AttachOptions, listener: SessionListen
     startedAt,
     endedAt,
     clockAdvancedTo,
+    ...(options.containers ? { containers: options.containers.all() } : {}),
+    dockerd: options.containers?.dockerd ? { version: options.containers.dockerd.version, apiVersion: options.containers.dockerd.apiVersion } : null,
+    host: currentHost(),
   });
   if (options.savePath !== null) writeTraceMeta(options.savePath, meta(null));
 

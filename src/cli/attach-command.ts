@@ -1,6 +1,9 @@
 import { attachLive, type AttachResult } from '../attach.js';
 import { Ns53Error } from '../errors.js';
-import { findDockerd, procView, type AttachTarget } from '../sources/dockerd-finder.js';
+import { DEFAULT_DOCKER_SOCKET, chooseDockerSocket, type DockerSocket } from '../sources/docker-host.js';
+import { findDockerd, listeningSocketPaths, procView, type AttachTarget } from '../sources/dockerd-finder.js';
+import { describeEngineFailure } from '../sources/engine-unavailable.js';
+import { startLiveContainers } from '../sources/live-containers.js';
 import { formatLiveStatus } from '../sinks/live-status.js';
 import { printable } from '../sinks/printable.js';
 import type { CliIo } from './cli-io.js';
@@ -18,6 +21,7 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   io.stderr(`ns53: backend: ${backend.backend} (${backend.why})\n`);
   const binary = backend.backend === 'bpftrace' ? options.bpftrace : options.strace;
   const format = options.format ?? defaultFormat(io);
+  const containers = await startLiveContainers(engineSocketFor(options, target), (line) => io.stderr(`ns53: ${line}\n`));
   const stop = new AbortController();
   const tui = format === 'tui' ? await openTui(io, `${backend.backend} → ${target.comm} (PID ${target.pid})`, true, { retention: options.retention, traceOnStdin: false }) : null;
   if (tui) {
@@ -37,6 +41,7 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
         savePath: options.save ?? null,
         durationSeconds: options.duration ?? null,
         stop: stop.signal,
+        containers,
         onAttached: ({ attached, tracerVersion }) => {
           io.stderr(`ns53: attached to ${printable(target.comm)} (PID ${target.pid}, ${attached}; ${target.how}) with ${tracerVersion ?? binary}\n`);
           io.stderr(`ns53: cost: ${backend.backend === 'bpftrace' ? BPFTRACE_COST_NOTE : STRACE_COST_NOTE}\n`);
@@ -64,6 +69,7 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   } finally {
     unwatch();
     status.clear();
+    await containers.close();
   }
   if (!tui) {
     printer!.summary(result.summary);
@@ -81,6 +87,23 @@ function describeEnd(result: AttachResult): string {
   if (end.reason === 'duration') return 'detached: the --duration passed (q to quit)';
   if (end.reason === 'stopped') return `detached (${end.detail ?? 'stopped'}; q to quit)`;
   return `ended: ${end.detail ?? end.reason} (q to quit)`;
+}
+
+/**
+ * The daemon socket to learn names from: --docker-host, else DOCKER_HOST, else the socket the traced dockerd
+ * itself listens on (so `--pid` of a second daemon is not named by the system one), else the default.
+ */
+function engineSocketFor(options: AttachCommandOptions, target: AttachTarget): DockerSocket | { failure: string } {
+  try {
+    const env = process.env['DOCKER_HOST'];
+    if (options.dockerHost || env) return chooseDockerSocket({ flag: options.dockerHost, env });
+    const listening = listeningSocketPaths(target.pid, procView()) ?? [];
+    // dockerd also listens on metrics.sock and plugin sockets; its API socket is the one named docker.sock.
+    const own = listening.find((path) => path === DEFAULT_DOCKER_SOCKET) ?? listening.find((path) => path.endsWith('/docker.sock'));
+    return own ? { path: own, from: 'the traced dockerd' } : chooseDockerSocket({});
+  } catch (error) {
+    return { failure: describeEngineFailure(error) };
+  }
 }
 
 function chooseTarget(options: AttachCommandOptions): AttachTarget {

@@ -15,6 +15,8 @@ export interface AttachCommandOptions {
   duration?: number;
   format?: Format;
   retention?: number;
+  /** The Docker daemon's socket to learn container names from (`unix:///path` or a path). */
+  dockerHost?: string;
   strace: string;
   bpftrace: string;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
-import { replayTrace } from '../replay.js';
+import { replayTrace, type ReplayOptions } from '../replay.js';
 import type { SummaryRecord } from '../sessions/index.js';
 import { BACKENDS, BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
@@ -16,19 +16,34 @@ function packageVersion(): string {
 
 export type { CliIo } from './cli-io.js';
 
-async function replayCommand(paths: string[], options: { format?: Format; retention?: number }, io: CliIo): Promise<void> {
+interface ReplayCommandOptions {
+  format?: Format;
+  retention?: number;
+  docker?: boolean;
+  dockerHost?: string;
+}
+
+/** `--docker`: names from this host's daemon now (loaded only then: the Engine client is not needed otherwise). */
+function dockerNaming(options: ReplayCommandOptions): ReplayOptions {
+  if (!options.docker && !options.dockerHost) return {};
+  return {
+    docker: async () => (await import('../sources/docker-snapshot.js')).readDockerSnapshot({ flag: options.dockerHost, env: process.env['DOCKER_HOST'] }),
+  };
+}
+
+async function replayCommand(paths: string[], options: ReplayCommandOptions, io: CliIo): Promise<void> {
   const format = options.format ?? defaultFormat(io);
-  if (format === 'tui') return replayInTui(paths, options.retention, io);
+  if (format === 'tui') return replayInTui(paths, options, io);
   const printer = new SessionPrinter(format, io);
-  const summary = await replayTrace(paths, { session: (record) => printer.session(record) });
+  const summary = await replayTrace(paths, { session: (record) => printer.session(record) }, dockerNaming(options));
   printer.summary(summary);
 }
 
 /** The replay in the TUI: sessions appear as they are read; the TUI stays until the user quits. */
-async function replayInTui(paths: string[], retention: number | undefined, io: CliIo): Promise<void> {
+async function replayInTui(paths: string[], options: ReplayCommandOptions, io: CliIo): Promise<void> {
   const { openTui } = await import('./tui-run.js');
-  const tui = await openTui(io, `replay ${paths.join(' ')}`, false, { retention, traceOnStdin: paths.includes('-') });
-  const replay = replayTrace(paths, { session: (record, session) => tui.app.session(record, session) });
+  const tui = await openTui(io, `replay ${paths.join(' ')}`, false, { retention: options.retention, traceOnStdin: paths.includes('-') });
+  const replay = replayTrace(paths, { session: (record, session) => tui.app.session(record, session) }, dockerNaming(options));
   let summary: SummaryRecord | null;
   try {
     summary = await Promise.race([replay, tui.app.closed.then(() => null)]);
@@ -79,11 +94,13 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .argument('<trace...>', 'strace log(s): a file, a .gz, "-" for stdin, or the trace.PID files of one strace -ff run')
     .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
     .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
+    .option('--docker', "name containers by asking this host's Docker daemon now (only for a trace from this host and boot)")
+    .option('--docker-host <socket>', 'the daemon socket for --docker (default: DOCKER_HOST, else /var/run/docker.sock)')
     .addHelpText(
       'after',
       '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
     )
-    .action(async (paths: string[], options: { format?: Format; retention?: number }) => replayCommand(paths, options, io));
+    .action(async (paths: string[], options: ReplayCommandOptions) => replayCommand(paths, options, io));
   program
     .command('attach')
     .description('trace a running dockerd live (as root) and show its DNS forwarding sessions as they happen')
@@ -95,6 +112,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds)
     .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
     .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
+    .option('--docker-host <socket>', "the Docker daemon's socket to name containers by (default: DOCKER_HOST, else the one the traced dockerd listens on)")
     .option('--strace <path>', 'the strace to run', 'strace')
     .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
     .addHelpText(

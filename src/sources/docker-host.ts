@@ -34,7 +34,7 @@ export interface DockerSocketRequest {
 /** The socket to talk to, and where its path came from (for messages). */
 export interface DockerSocket {
   path: string;
-  from: '--docker-host' | 'DOCKER_HOST' | 'the default';
+  from: '--docker-host' | 'DOCKER_HOST' | 'the traced dockerd' | 'the default';
 }
 
 /** Chooses the socket: flag, then DOCKER_HOST, then the default; throws an EngineUnavailable ('remote') for a tcp://, ssh://… address. */

@@ -90,7 +90,7 @@ function sameSocketPath(a: string, b: string): boolean {
 }
 
 /** Paths of the listening unix sockets the process holds, or null when its fds cannot be read. */
-function listeningSocketPaths(pid: number, system: ProcView): string[] | null {
+export function listeningSocketPaths(pid: number, system: ProcView): string[] | null {
   const listening = (system.unixSockets(pid) ?? []).filter((row) => row.listening && row.path !== null);
   const held = system.socketInodes(pid);
   if (held === null) return null;

@@ -110,6 +110,20 @@ if (mustFail) {
       });
     }
 
+    test('without --docker-host or DOCKER_HOST, the socket the traced dockerd listens on is asked (not the system daemon)', async () => {
+      const env = { ...process.env };
+      delete env['DOCKER_HOST'];
+      const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--backend', 'strace', '--format', 'ndjson', '--duration', '6'], { env });
+      await ns53.attached;
+      lab('scenario', 'answered');
+      const exit = await ns53.waitForExit(30_000);
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stderr, new RegExp(`container names from the Docker daemon at ${LAB_DIR}/docker\\.sock .*socket from the traced dockerd`));
+      const { sessions } = parseNdjson(exit.stdout);
+      assert.ok(sessions.length > 0);
+      for (const session of sessions) assert.equal(session.attempts[0]?.netns.container?.name, 'web');
+    });
+
     test('no socket to ask: one notice, and the sessions come without names', async () => {
       const ns53 = new Ns53Process(['attach', '--pid', String(dockerd), '--backend', 'strace', '--docker-host', `unix://${dir}/no-such.sock`, '--format', 'ndjson', '--duration', '6']);
       await ns53.attached;

@@ -50,7 +50,7 @@ const CONTAINER_SCENARIOS: Scenario[] = [
       assert.equal(session?.query?.name, 'www.example.test');
       assert.equal(session?.reply?.rcode, 'NOERROR');
       assert.deepEqual(session?.attempts[0]?.answers.map((a) => a.data), ['10.0.0.5']);
-      assert.match(session!.verdict, /^forwarded from container namespace sandbox [0-9a-f]{12}.* as 172\.18\.0\.2:\d+ to 10\.77\.0\.2:53; answered NOERROR/);
+      assert.match(session!.verdict, /^forwarded from container web's namespace \(sandbox [0-9a-f]{12}(, net:\[\d+\])?\) as 172\.18\.0\.2:\d+ to 10\.77\.0\.2:53; answered NOERROR/);
     },
   },
   {

@@ -61,7 +61,7 @@ export async function startLiveContainers(socket: DockerSocket | { failure: stri
 function fromProc(directory: ContainerDirectory, why: string, say: (line: string) => void, procRoot: string): LiveContainers {
   const found = scanProcContainers(procRoot);
   for (const container of found) directory.add(container);
-  say(`container names unavailable: ${why}; ${found.length === 0 ? 'no containers found in /proc either' : `${found.length} container${found.length === 1 ? '' : 's'} found in /proc are shown by id`}`);
+  say(`container names unavailable: ${why}; ${found.length === 0 ? 'no containers found in /proc either' : `${found.length} container${found.length === 1 ? '' : 's'} found in /proc, known by id only (NDJSON netns.container)`}`);
   return { directory, all: () => found, dockerd: null, namespacePids: () => pidsOf(found), close: async () => undefined };
 }
 

@@ -21,13 +21,14 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   io.stderr(`ns53: backend: ${backend.backend} (${backend.why})\n`);
   const binary = backend.backend === 'bpftrace' ? options.bpftrace : options.strace;
   const format = options.format ?? defaultFormat(io);
-  const containers = await startLiveContainers(engineSocketFor(options, target), (line) => io.stderr(`ns53: ${line}\n`));
   const stop = new AbortController();
   const tui = format === 'tui' ? await openTui(io, `${backend.backend} → ${target.comm} (PID ${target.pid})`, true, { retention: options.retention, traceOnStdin: false }) : null;
   if (tui) {
     io = tui.io;
     void tui.app.closed.then(() => stop.abort('q in the TUI'));
   }
+  // After the TUI opened (a failure to open leaves no events stream running); its notice goes to the TUI then.
+  const containers = await startLiveContainers(engineSocketFor(options, target), (line) => io.stderr(`ns53: ${line}\n`));
   const printer = format === 'tui' ? null : new SessionPrinter(format, io);
   const status = new StatusLine(io, target);
   const unwatch = io.watchStop?.((reason) => stop.abort(reason)) ?? (() => undefined);

@@ -129,6 +129,6 @@ export class TuiApp {
     screen.show(this.frame.lines);
     this.framesDrawn++;
     // A filter over many sessions is tested a slice per frame: keep drawing until it is done.
-    if (this.model.viewOf(this.ui.filter).pending > 0) this.requestFrame();
+    if (this.frame.pending > 0) this.requestFrame();
   }
 }

@@ -49,6 +49,8 @@ export interface Frame {
   ui: UiState;
   /** What the next key needs (the rows in view, page sizes, the picker's choices). */
   keys: KeyContext;
+  /** Sessions a new filter has still to test: another frame is wanted while any are left. */
+  pending: number;
 }
 
 const FOOTER_HINTS = '?:help  ↑↓:move  Enter:detail  Tab:pane  /:search  f:failures  c:container  s:summary  p:pause  q:quit';
@@ -109,13 +111,12 @@ export function buildFrame(model: TuiModel, ui: UiState, size: ScreenSize): Fram
 
   const filter = describeFilter(ui.filter);
   const position = viewport.count === 0 ? '' : ` ${formatCount(viewport.selected + 1)}/${formatCount(viewport.count)}`;
-  const shown = formatListTitle(width - 1);
-  lines[layout.listTitle] = toned(shown, 'heading');
+  lines[layout.listTitle] = toned(formatListTitle(width - 1), 'heading');
   viewport.rows.forEach((row, index) => {
     const markup = formatSessionRow(row.record, width - 1);
     const selected = viewport.top + index === viewport.selected;
-    const toned_ = toned(markup, sessionTone(row.record));
-    lines[layout.listTop + index] = selected ? `{inverse}${toned_}{/inverse}` : toned_;
+    const coloured = toned(markup, sessionTone(row.record));
+    lines[layout.listTop + index] = selected ? `{inverse}${coloured}{/inverse}` : coloured;
   });
   if (viewport.count === 0) lines[layout.listTop] = toned(formatCellText(emptyListMessage(model, ui, pending), width), 'dim');
 
@@ -141,6 +142,7 @@ export function buildFrame(model: TuiModel, ui: UiState, size: ScreenSize): Fram
   return {
     lines,
     ui: next,
+    pending,
     keys: { rows, listHeight: layout.listRows, detailHeight: layout.detailRows, detailLines, namespaces: namespaces.map((group) => group.key), nextSeq: model.store.nextSeq },
   };
 }

@@ -3,6 +3,7 @@
 export { decodeDnsMessage } from './message.js';
 export { decodeDnsTcpMessage, splitDnsTcpStream, type DnsTcpStreamSplit } from './tcp-frame.js';
 export { looksLikeDnsMessage } from './plausibility.js';
+export { buildDnsQuery, checkDnsQuerySpec, type DnsQuerySpec } from './query.js';
 export { decodeDnsName, type DecodedName } from './name.js';
 export {
   formatOpcode,

@@ -8,6 +8,7 @@
 #   lab.sh scenario <mixed|drop|answered|nxdomain|refused|reject|api-only|tcp|host> [--facts <file.json>]
 #   lab.sh record <scenario> <outdir> -- <strace flags...>
 #   lab.sh fixtures [<fixtures/replay dir>]     (re-records the whole fixture set)
+#   lab.sh rule <none|reject|drop|api-only>      (leaves exactly that scenario's rule in FORWARD, for ns53 diagnose)
 #
 # Safety: nothing here touches the machine's own network configuration. Namespaces
 # ns53-host (dockerd) and ns53-up (dnsmasq) are joined only by a veth pair, neither has a
@@ -589,6 +590,34 @@ remove_rules() {
       echo "rule removed: iptables -D FORWARD $spec"
     done
   done
+  RULES=()
+}
+
+# The FORWARD rules of the scenarios, by name: `lab.sh rule` leaves one of them in place (until the next
+# `lab.sh rule` or `lab.sh down`), so a command such as `ns53 diagnose` can be run against it.
+rule_spec() {
+  case $1 in
+    none) ;;
+    reject) echo "-s $SUBNET -p udp --dport 53 -j REJECT" ;;
+    drop) echo "-p udp --dport 53 -j DROP" ;;
+    api-only) echo "-s $API_IP -p udp --dport 53 -j REJECT" ;;
+    *) die "unknown rule '$1' (one of: none reject drop api-only)" ;;
+  esac
+}
+
+cmd_rule() { # <none|reject|drop|api-only>
+  (($# == 1)) || die "usage: lab.sh rule <none|reject|drop|api-only>"
+  local want spec
+  want=$(rule_spec "$1")
+  need_root
+  dockerd_pid >/dev/null || die "lab is not up (run: lab.sh up)"
+  RULES=()
+  for spec in reject drop api-only; do RULES+=("$(rule_spec "$spec")"); done
+  remove_rules
+  if [[ -n $want ]]; then
+    # shellcheck disable=SC2086
+    add_rule $want
+  fi
   RULES=()
 }
 
@@ -1208,7 +1237,7 @@ cmd_fixtures() {
 }
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -1224,6 +1253,7 @@ main() {
     scenario) cmd_scenario "$@" ;;
     record) cmd_record "$@" ;;
     fixtures) cmd_fixtures "$@" ;;
+    rule) cmd_rule "$@" ;;
     -h | --help | help) usage ;;
     *) usage; exit 2 ;;
   esac

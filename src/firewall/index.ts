@@ -1,0 +1,11 @@
+export type { Criterion, FirewallChain, FirewallRule, FirewallRuleset, FirewallSource, FirewallVerdict, IptablesBackend } from './firewall-rule.js';
+export { formatFirewallSource, sameChain } from './firewall-rule.js';
+export { PATH_HOOKS, type FlowPath } from './hooks.js';
+export { buildIptablesChains } from './from-iptables.js';
+export { buildNftChains } from './from-nft.js';
+export { formatNftRule } from './nft-text.js';
+export { matchFlow, type Flow, type MatchStrength } from './flow-match.js';
+export { findBlockingCandidates, type BlockingCandidate } from './blocking-candidates.js';
+export { backendOf, buildFirewallSnapshot, type FirewallCaptures, type FirewallInput, type FirewallIssue, type FirewallSnapshot } from './firewall-snapshot.js';
+export { compareCandidateCounters, type CandidateCounters, type CounterMatch } from './counter-delta.js';
+export { formatCandidateLine, formatRulePlace } from './format-candidate.js';

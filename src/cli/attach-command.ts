@@ -1,14 +1,13 @@
 import { attachLive, type AttachResult } from '../attach.js';
 import { Ns53Error } from '../errors.js';
-import { DEFAULT_DOCKER_SOCKET, chooseDockerSocket, type DockerSocket } from '../sources/docker-host.js';
-import { findDockerd, listeningSocketPaths, procView, type AttachTarget } from '../sources/dockerd-finder.js';
-import { describeEngineFailure } from '../sources/engine-unavailable.js';
+import type { AttachTarget } from '../sources/dockerd-finder.js';
 import { startLiveContainers } from '../sources/live-containers.js';
 import { formatLiveStatus } from '../sinks/live-status.js';
 import { printable } from '../sinks/printable.js';
 import type { CliIo } from './cli-io.js';
 import { BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import { chooseBackend } from './backend-choice.js';
+import { chooseTarget, engineSocketFor } from './dockerd-target.js';
 import { SessionPrinter, defaultFormat } from './session-printer.js';
 import { openTui } from './tui-run.js';
 
@@ -88,31 +87,6 @@ function describeEnd(result: AttachResult): string {
   if (end.reason === 'duration') return 'detached: the --duration passed (q to quit)';
   if (end.reason === 'stopped') return `detached (${end.detail ?? 'stopped'}; q to quit)`;
   return `ended: ${end.detail ?? end.reason} (q to quit)`;
-}
-
-/**
- * The daemon socket to learn names from: --docker-host, else DOCKER_HOST, else the socket the traced dockerd
- * itself listens on (so `--pid` of a second daemon is not named by the system one), else the default.
- */
-function engineSocketFor(options: AttachCommandOptions, target: AttachTarget): DockerSocket | { failure: string } {
-  try {
-    const env = process.env['DOCKER_HOST'];
-    if (options.dockerHost || env) return chooseDockerSocket({ flag: options.dockerHost, env });
-    const listening = listeningSocketPaths(target.pid, procView()) ?? [];
-    // dockerd also listens on metrics.sock and plugin sockets; its API socket is the one named docker.sock.
-    const own = listening.find((path) => path === DEFAULT_DOCKER_SOCKET) ?? listening.find((path) => path.endsWith('/docker.sock'));
-    return own ? { path: own, from: 'the traced dockerd' } : chooseDockerSocket({});
-  } catch (error) {
-    return { failure: describeEngineFailure(error) };
-  }
-}
-
-function chooseTarget(options: AttachCommandOptions): AttachTarget {
-  if (options.docker && options.pid !== undefined) throw new Ns53Error('E_USAGE', '--docker and --pid both name the process to trace; give one');
-  return findDockerd(
-    options.pid !== undefined ? { pid: options.pid } : { ...(options.pidfile ? { pidFile: options.pidfile } : {}), dockerHost: process.env['DOCKER_HOST'] },
-    procView(),
-  );
 }
 
 /** Says how the run ended; the exit status is 0 for a requested stop, 1 when tracing ended on its own or left threads stopped. */

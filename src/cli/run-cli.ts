@@ -6,6 +6,7 @@ import type { SummaryRecord } from '../sessions/index.js';
 import { BACKENDS, BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
 import { DEFAULT_RETENTION } from '../sinks/tui/session-store.js';
+import type { DiagnoseCommandOptions } from './diagnose-command.js';
 import { FORMATS, SessionPrinter, defaultFormat, type Format } from './session-printer.js';
 
 /** The version in package.json (two levels above dist/src/cli). */
@@ -68,11 +69,13 @@ function wholeNumber(flag: string, min: number): (value: string) => number {
   };
 }
 
-/** Seconds, for --duration: a positive number, fractions allowed. */
-function seconds(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`--duration wants seconds (a positive number), got '${value}'`);
-  return n;
+/** Seconds, for --duration and --timeout: a positive number, fractions allowed. */
+function seconds(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`${flag} wants seconds (a positive number), got '${value}'`);
+    return n;
+  };
 }
 
 /** The exit status a command sets when its outcome is not all-or-nothing (attach: 1 when tracing ended on its own). */
@@ -109,7 +112,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--pidfile <file>', "dockerd's pid file, for --docker (default: /var/run/docker.pid)")
     .addOption(new Option('--backend <backend>', 'how to trace: auto picks bpftrace when it can run here, else strace').choices(BACKENDS).default('auto'))
     .option('--save <file>', 'also keep the raw trace in <file> (and <file>.meta.json); "ns53 replay <file>" shows the same sessions')
-    .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds)
+    .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds('--duration'))
     .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
     .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
     .option('--docker-host <socket>', "the Docker daemon's socket to name containers by (default: DOCKER_HOST, else the one the traced dockerd listens on)")
@@ -123,6 +126,29 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
       // Loaded on demand: execa and the tracer code would otherwise slow every replay's start-up.
       const { attachCommand } = await import('./attach-command.js');
       outcome.status = await attachCommand(options, io);
+    });
+  program
+    .command('diagnose')
+    .description("find why a container's DNS fails: probe every path its query takes, trace dockerd meanwhile, and name the firewall rule")
+    .requiredOption('--container <name>', 'the container whose DNS to check (a name or an id prefix)')
+    .option('--name <domain>', 'the name to ask for', 'example.com')
+    .option('--type <type>', 'the query type (A, AAAA, MX, TXT, TYPE<n>…)', 'A')
+    .option('--timeout <seconds>', "how long each probe waits for its answer (a container's libc waits 5 s)", seconds('--timeout'), 5)
+    .addOption(new Option('--format <format>', 'report for people, or NDJSON for scripts').choices(['text', 'ndjson']).default('text'))
+    .addOption(new Option('--backend <backend>', 'how to trace dockerd while the probe runs').choices(BACKENDS).default('auto'))
+    .option('--pid <pid>', 'the dockerd to trace (default: found as attach --docker finds it)', wholeNumber('--pid', 1))
+    .option('--pidfile <file>', "dockerd's pid file (default: /var/run/docker.pid)")
+    .option('--docker-host <socket>', "the Docker daemon's socket (default: DOCKER_HOST, else the one the traced dockerd listens on)")
+    .option('--save <file>', 'also keep the raw trace of the probe in <file>, for ns53 replay')
+    .option('--strace <path>', 'the strace to run', 'strace')
+    .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
+    .addHelpText(
+      'after',
+      "\nRuns as root. Exit status: 0 when every path resolves the name, 1 when one fails, others when it cannot run.\n\nExamples:\n  sudo ns53 diagnose --container web\n  sudo ns53 diagnose --container web --name internal.example --type AAAA\n  sudo ns53 diagnose --container api --format ndjson | jq 'select(.type == \"diagnosis\")'",
+    )
+    .action(async (options: DiagnoseCommandOptions) => {
+      const { diagnoseCommand } = await import('./diagnose-command.js');
+      outcome.status = await diagnoseCommand(options, io);
     });
   return program;
 }

@@ -87,7 +87,7 @@ describe('diagnose verdicts on recorded lab sessions', () => {
     assert.match(words, /Docker up to 23 then sends the client no reply/);
     assert.match(words, /10\.77\.0\.2:53 answers from dockerd's namespace; from api's namespace \(172\.18\.0\.3\) it is refused \(ECONNREFUSED/);
     assert.match(words, /A rule on the forwarded path \(FORWARD\) rejects UDP 53 from 172\.18\.0\.0\/16: filter FORWARD #1 `-A FORWARD -s 172\.18\.0\.0\/16 .*-j REJECT/);
-    assert.match(words, /packets 0 → 1, and it caught the probe/);
+    assert.match(words, /packets 0 before the probes, 1 after, and it caught the probe/);
     assert.equal(diagnosis.fixes.length, 3);
     assert.match(diagnosis.fixes[0]!.how, /^iptables -I FORWARD 1 -s 172\.18\.0\.0\/16 -d 10\.77\.0\.2 -p udp --dport 53 -j ACCEPT\niptables -I FORWARD 1 .* -p tcp /);
   });

@@ -6,6 +6,7 @@ import {
   buildFirewallSnapshot, compareCandidateCounters, findBlockingCandidates, formatCandidateLine, formatFirewallSource, formatRulePlace,
   type FirewallCaptures, type Flow,
 } from '../../src/firewall/index.js';
+import { firewallCaptures } from '../support/firewall-fixture.js';
 import { repoPath } from '../support/repo-root.js';
 
 /**
@@ -16,22 +17,11 @@ import { repoPath } from '../support/repo-root.js';
 const update = process.env.UPDATE_GOLDEN === '1';
 const root = repoPath('fixtures/firewall');
 
-function captures(dir: string, suffix: '' | '.before'): FirewallCaptures {
-  const read = (name: string): string | null => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : null);
-  return {
-    iptablesVersion: read('iptables-version.txt'),
-    iptablesSave: read(`iptables-save${suffix}.txt`),
-    ip6tablesSave: read(`ip6tables-save${suffix}.txt`),
-    iptablesLegacySave: read(`iptables-legacy-save${suffix}.txt`),
-    nftJson: read(`nft${suffix}.json`),
-  };
-}
-
 for (const name of readdirSync(root).filter((n) => existsSync(join(root, n, 'flow.json'))).sort()) {
   test(`firewall golden: ${name}`, () => {
     const dir = join(root, name);
-    const after = buildFirewallSnapshot(captures(dir, ''));
-    const before = buildFirewallSnapshot(captures(dir, '.before'));
+    const after = buildFirewallSnapshot(firewallCaptures(dir, ''));
+    const before = buildFirewallSnapshot(firewallCaptures(dir, '.before'));
     const flows = JSON.parse(readFileSync(join(dir, 'flow.json'), 'utf8')) as Flow[];
     const actual = {
       iptablesBackend: after.iptablesBackend,

@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { checkDnsQuerySpec } from '../../parsers/dns/index.js';
 import { attachLive, type AttachResult } from '../attach.js';
 import type { ContainerInfo } from '../containers/container-info.js';
-import { findConfiguredUpstreams } from '../diagnose/configured-upstreams.js';
+import { findConfiguredUpstreams, resolvConfNameservers } from '../diagnose/configured-upstreams.js';
 import { buildDiagnosis, type DiagnosedContainer } from '../diagnose/diagnosis.js';
 import { planDirectProbes, probeSessionsOf, type Upstream } from '../diagnose/direct-probes.js';
 import { findBlockingRules } from '../diagnose/firewall-findings.js';
@@ -91,19 +91,23 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
     );
     const first = await Promise.race([tracing.then(() => null), run]);
     if (first !== null) throw new Ns53Error('E_ATTACH_FAILED', `tracing ended before the probe could be sent: ${describeEnd(first)}`);
-    const embeddedSpec = spec(EMBEDDED_DNS);
+    // On the default bridge or the host's network, the container's resolv.conf names other servers: ask those.
+    const ownServers = resolvConfNameservers(readAsSeenBy(container.pid, '/etc/resolv.conf') ?? '');
+    const usesEmbedded = ownServers.length === 0 || ownServers.includes(EMBEDDED_DNS.ip);
+    const ownServer = usesEmbedded ? EMBEDDED_DNS : { ip: ownServers[0]!, port: 53 };
+    const embeddedSpec = spec(ownServer);
     const [embeddedResult] = await probeFromNetns(containerNetns, [embeddedSpec]);
     // dockerd's attempts have ended by now (its own deadline, 4 s, is shorter than a probe's); stopping drains the tracer.
     stop.abort('the probe is done');
     const result = await run;
     const sessions = probeSessionsOf(collected, embeddedResult!);
-    const embedded: ProbePath = { kind: 'embedded', fromWords: container.name!, server: '127.0.0.11:53', result: embeddedResult!, flow: null };
+    const embedded: ProbePath = { kind: usesEmbedded ? 'embedded' : 'resolver', fromWords: container.name, server: formatServer(ownServer), result: embeddedResult!, flow: null };
 
     const configured = findConfiguredUpstreams({ argv: readArgv(target.pid), read: (path) => readAsSeenBy(target.pid, path) });
     const plan = planDirectProbes({
       container: describeContainer(container),
       sessions,
-      configured: configured?.servers ?? [],
+      configured: usesEmbedded ? (configured?.servers ?? []) : ownServers,
       dockerdAddresses: localAddressesOf(target.pid),
     });
     const [fromHost, fromContainer] = await Promise.all([
@@ -121,8 +125,12 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
       sessions,
       direct,
       rules,
-      upstreamsFrom: plan.from(configured?.from ?? null),
-      notes: [...plan.notes, ...firewallNotes(firewallAfter), ...traceNotes(result)],
+      upstreamsFrom: plan.from(usesEmbedded ? (configured?.from ?? null) : "the container's /etc/resolv.conf"),
+      notes: [
+        ...(usesEmbedded
+          ? []
+          : [`${container.name} does not use Docker's embedded DNS: its resolv.conf names ${ownServers.join(', ')} (the default bridge network, or the host's network), so its queries go straight from its namespace and dockerd is not on the path.`]),
+        ...plan.notes, ...firewallNotes(firewallAfter), ...traceNotes(result)],
     });
     io.stdout(options.format === 'ndjson' ? formatDiagnoseNdjson(diagnosis) : formatDiagnoseReport(diagnosis));
     return diagnosis.healthy ? 0 : 1;
@@ -175,6 +183,10 @@ function localAddressesOf(pid: number): string[] {
   } catch {
     return [];
   }
+}
+
+function formatServer(server: { ip: string; port: number }): string {
+  return server.ip.includes(':') ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`;
 }
 
 function describeEnd(result: AttachResult): string {

@@ -16,7 +16,7 @@ export interface DiagnosedContainer {
 export interface DiagnoseFacts {
   container: DiagnosedContainer;
   question: { name: string; type: string };
-  /** The container's query to 127.0.0.11 and how it ended. */
+  /** The container's own query (to 127.0.0.11, or the server its resolv.conf names) and how it ended. */
   embedded: ProbePath;
   /** The traced session(s) of that query: what dockerd did with it (none when the query never reached dockerd). */
   sessions: SessionRecord[];
@@ -46,7 +46,7 @@ export function buildDiagnosis(facts: DiagnoseFacts): Diagnosis {
 
 function healthyVerdict(facts: DiagnoseFacts): string[] {
   const { container, embedded } = facts;
-  const lines = [`All paths are healthy: ${container.name}'s query through 127.0.0.11 was ${describeProbe(embedded.result)}.`];
+  const lines = [`All paths are healthy: ${container.name}'s query through ${viaWords(embedded)} was ${describeProbe(embedded.result)}.`];
   const forwarded = describeForwarding(facts);
   if (forwarded) lines.push(forwarded);
   for (const upstream of upstreamsOf(facts.direct)) {
@@ -61,10 +61,10 @@ function failureVerdict(facts: DiagnoseFacts): string[] {
   const lines: string[] = [];
   lines.push(
     isResolved(embedded.result)
-      ? `${container.name}'s query through 127.0.0.11 was ${describeProbe(embedded.result)}, but another path fails.`
-      : `${container.name}'s query through 127.0.0.11 ${failureWords(embedded.result)}.`,
+      ? `${container.name}'s query through ${viaWords(embedded)} was ${describeProbe(embedded.result)}, but another path fails.`
+      : `${container.name}'s query through ${viaWords(embedded)} ${facts.sessions.length > 0 && embedded.result.outcome === 'timeout' ? `gets no answer within ${formatSeconds(embedded.result.spec.timeoutMs)}` : failureWords(embedded.result)}.`,
   );
-  if (facts.sessions.length === 0 && !isResolved(embedded.result)) {
+  if (embedded.kind === 'embedded' && facts.sessions.length === 0 && !isResolved(embedded.result)) {
     lines.push(
       `dockerd never handled the query: the trace shows no session for it. The DNAT rules in ${container.name}'s namespace (iptables chain DOCKER_OUTPUT) may be gone, or dockerd's resolver is not running for this network.`,
     );
@@ -134,6 +134,11 @@ export function failureWords(result: ProbeResult): string {
     case 'answer':
       return `was answered ${result.reply?.rcode ?? ''}: the server answers, but does not resolve the name`;
   }
+}
+
+/** "127.0.0.11" for Docker's embedded DNS (as its users know it), else the server the container's resolv.conf names. */
+function viaWords(path: ProbePath): string {
+  return path.kind === 'embedded' ? '127.0.0.11' : path.server;
 }
 
 function formatSeconds(ms: number): string {

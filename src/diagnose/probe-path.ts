@@ -1,11 +1,13 @@
 import type { ProbeResult } from '../probe/probe-result.js';
 
 /**
- * Where a probe went: `embedded` is the container's own query to 127.0.0.11 (what its applications do);
+ * Where a probe went: `embedded` is the container's own query to 127.0.0.11 (what its applications do on a
+ * user-defined network); `resolver` is that query for a container whose resolv.conf names other servers (the
+ * default bridge, `--network host`), where Docker's embedded DNS is not on the path;
  * `host` and `container` send the question straight to one upstream from dockerd's namespace and from the
  * container's, to tell a path that fails from a server that does.
  */
-export type ProbePathKind = 'embedded' | 'host' | 'container';
+export type ProbePathKind = 'embedded' | 'resolver' | 'host' | 'container';
 
 /** The flow a failing direct probe made, as a firewall in dockerd's namespace sees it. */
 export interface ProbeFlow {
@@ -23,7 +25,7 @@ export interface ProbePath {
   kind: ProbePathKind;
   /** `web's namespace (172.18.0.2)`, `dockerd's namespace`. */
   fromWords: string;
-  /** `10.77.0.2:53` (for `embedded`, `127.0.0.11:53`). */
+  /** `10.77.0.2:53` (for `embedded`, `127.0.0.11:53`; for `resolver`, the first server of the container's resolv.conf). */
   server: string;
   result: ProbeResult;
   /** For a direct probe: the flow it made through dockerd's namespace; null for the embedded probe. */

@@ -83,7 +83,8 @@ export function formatDiagnoseNdjson(diagnosis: Diagnosis): string {
 }
 
 function pathWords(path: ProbePath): string {
-  if (path.kind === 'embedded') return `${printable(path.fromWords)} → 127.0.0.11:53 (embedded DNS)`;
+  if (path.kind === 'embedded') return `${printable(path.fromWords)} → ${path.server} (embedded DNS)`;
+  if (path.kind === 'resolver') return `${printable(path.fromWords)} → ${path.server} (its resolv.conf)`;
   return `${printable(path.fromWords)} → ${path.server}`;
 }
 

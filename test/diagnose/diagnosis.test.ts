@@ -111,6 +111,18 @@ describe('diagnose verdicts on recorded lab sessions', () => {
     assert.match(diagnosis.verdict.join('\n'), /dockerd never handled the query: .*DOCKER_OUTPUT/);
   });
 
+  it('a container whose resolv.conf names its own servers (default bridge): its query is judged without dockerd', () => {
+    const result = probeResult(UPSTREAM, 'refused', { source: '172.17.0.2:40000' });
+    const own: ProbePath = { kind: 'resolver', fromWords: 'web', server: UPSTREAM, result, flow: null };
+    const plan = planDirectProbes({ container: WEB, sessions: [], configured: ['10.77.0.2'], dockerdAddresses: [] });
+    const direct = plan.paths([probeResult(UPSTREAM, 'answer')], [probeResult(UPSTREAM, 'refused')]);
+    const diagnosis = buildDiagnosis({ container: WEB, question: { name: 'x', type: 'A' }, embedded: own, sessions: [], direct, rules: [], upstreamsFrom: '', notes: [] });
+    const words = diagnosis.verdict.join('\n');
+    assert.match(words, /^web's query through 10\.77\.0\.2:53 is refused/);
+    assert.doesNotMatch(words, /dockerd never handled/);
+    assert.match(words, /10\.77\.0\.2:53 answers from dockerd's namespace; from web's namespace \(172\.18\.0\.2\) it is refused/);
+  });
+
   it('host-namespace forwarding (a loopback resolver): the container is not probed directly, and says why', () => {
     const { plan, diagnosis } = diagnose(WEB, host.slice(0, 1), embeddedFor(host[0]!, 'answer'), 'answer', 'answer');
     assert.equal(plan.container.length, 0);

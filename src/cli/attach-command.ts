@@ -10,6 +10,7 @@ import { chooseBackend } from './backend-choice.js';
 import { chooseTarget, engineSocketFor } from './dockerd-target.js';
 import { SessionPrinter, defaultFormat } from './session-printer.js';
 import { openTui } from './tui-run.js';
+import { PcapOutput, withPcap } from './pcap-output.js';
 
 /** `ns53 attach`: finds the target, attaches a tracer, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {
@@ -20,6 +21,8 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   io.stderr(`ns53: backend: ${backend.backend} (${backend.why})\n`);
   const binary = backend.backend === 'bpftrace' ? options.bpftrace : options.strace;
   const format = options.format ?? defaultFormat(io);
+  // Before the TUI and the tracer: a --pcap path that cannot be written stops the run before it traces.
+  const pcap = PcapOutput.open(options.pcap);
   const stop = new AbortController();
   const tui = format === 'tui' ? await openTui(io, `${backend.backend} → ${target.comm} (PID ${target.pid})`, true, { retention: options.retention, traceOnStdin: false }) : null;
   if (tui) {
@@ -54,14 +57,14 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
           tui?.app.progress({ parseIssues: progress.parseIssues, lostEvents: progress.lostEvents });
         },
       },
-      {
+      withPcap(pcap, {
         session: (record, session) => {
           if (tui) return tui.app.session(record, session);
           status.clear();
           printer!.session(record);
           status.redraw();
         },
-      },
+      }),
     );
   } catch (error) {
     tui?.app.close();
@@ -73,11 +76,13 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   }
   if (!tui) {
     printer!.summary(result.summary);
+    pcap?.finish(result.summary, io);
     return reportEnd(result, target, io);
   }
   const exitStatus = reportEnd(result, target, io);
   tui.app.end(result.summary, describeEnd(result));
   await tui.finish(result.summary);
+  pcap?.finish(result.summary, io);
   return exitStatus;
 }
 

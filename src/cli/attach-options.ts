@@ -12,6 +12,8 @@ export interface AttachCommandOptions {
   pidfile?: string;
   backend: (typeof BACKENDS)[number];
   save?: string;
+  /** `--pcap FILE`: the sessions' packets, for Wireshark. */
+  pcap?: string;
   duration?: number;
   format?: Format;
   retention?: number;

@@ -1,19 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { Ns53Error } from '../errors.js';
 import { replayTrace, type ReplayOptions } from '../replay.js';
 import type { SummaryRecord } from '../sessions/index.js';
 import { BACKENDS, BPFTRACE_COST_NOTE, STRACE_COST_NOTE, type AttachCommandOptions } from './attach-options.js';
 import type { CliIo } from './cli-io.js';
+import { packageVersion } from './package-version.js';
 import { DEFAULT_RETENTION } from '../sinks/tui/session-store.js';
 import type { DiagnoseCommandOptions } from './diagnose-command.js';
 import { FORMATS, SessionPrinter, defaultFormat, type Format } from './session-printer.js';
-
-/** The version in package.json (two levels above dist/src/cli). */
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
-}
+import { PcapOutput, withPcap } from './pcap-output.js';
+import type { SessionListener } from '../trace-pipeline.js';
 
 export type { CliIo } from './cli-io.js';
 
@@ -22,6 +18,7 @@ interface ReplayCommandOptions {
   retention?: number;
   docker?: boolean;
   dockerHost?: string;
+  pcap?: string;
 }
 
 /** `--docker`: names from this host's daemon now (loaded only then: the Engine client is not needed otherwise). */
@@ -34,17 +31,21 @@ function dockerNaming(options: ReplayCommandOptions): ReplayOptions {
 
 async function replayCommand(paths: string[], options: ReplayCommandOptions, io: CliIo): Promise<void> {
   const format = options.format ?? defaultFormat(io);
-  if (format === 'tui') return replayInTui(paths, options, io);
+  const pcap = PcapOutput.open(options.pcap);
+  if (format === 'tui') return replayInTui(paths, options, io, pcap);
   const printer = new SessionPrinter(format, io);
-  const summary = await replayTrace(paths, { session: (record) => printer.session(record) }, dockerNaming(options));
+  const listener: SessionListener = { session: (record) => printer.session(record) };
+  const summary = await replayTrace(paths, withPcap(pcap, listener), dockerNaming(options));
   printer.summary(summary);
+  pcap?.finish(summary, io);
 }
 
 /** The replay in the TUI: sessions appear as they are read; the TUI stays until the user quits. */
-async function replayInTui(paths: string[], options: ReplayCommandOptions, io: CliIo): Promise<void> {
+async function replayInTui(paths: string[], options: ReplayCommandOptions, io: CliIo, pcap: PcapOutput | null): Promise<void> {
   const { openTui } = await import('./tui-run.js');
   const tui = await openTui(io, `replay ${paths.join(' ')}`, false, { retention: options.retention, traceOnStdin: paths.includes('-') });
-  const replay = replayTrace(paths, { session: (record, session) => tui.app.session(record, session) }, dockerNaming(options));
+  const listener: SessionListener = { session: (record, session) => tui.app.session(record, session) };
+  const replay = replayTrace(paths, withPcap(pcap, listener), dockerNaming(options));
   let summary: SummaryRecord | null;
   try {
     summary = await Promise.race([replay, tui.app.closed.then(() => null)]);
@@ -59,6 +60,8 @@ async function replayInTui(paths: string[], options: ReplayCommandOptions, io: C
     replay.catch(() => undefined);
   } else tui.app.end(summary, `done: ${summary.lines.toLocaleString('en-US')} lines read`);
   await tui.finish(summary);
+  // After the TUI gave the terminal back; a quit before the end writes the sessions seen so far.
+  pcap?.finish(summary, io);
 }
 
 /** A whole number of at least `min`, for commander. */
@@ -99,9 +102,10 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
     .option('--docker', "name containers by asking this host's Docker daemon now (only for a trace from this host and boot)")
     .option('--docker-host <socket>', 'the daemon socket for --docker (default: DOCKER_HOST, else /var/run/docker.sock)')
+    .option('--pcap <file>', "also write each session's packets to <file> (pcapng) for Wireshark/tshark")
     .addHelpText(
       'after',
-      '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
+      '\nExamples:\n  ns53 replay dockerd.strace\n  ns53 replay --format ndjson trace.log.gz | jq .verdict\n  ns53 replay --format table --pcap dns.pcapng dockerd.strace && tshark -r dns.pcapng -Y dns\n  strace -f -ttt -T -yy -s 4096 -o /dev/stdout -p "$(pidof dockerd)" | ns53 replay -\n  ns53 replay trace.*            # the files of strace -ff -o trace',
     )
     .action(async (paths: string[], options: ReplayCommandOptions) => replayCommand(paths, options, io));
   program
@@ -112,6 +116,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--pidfile <file>', "dockerd's pid file, for --docker (default: /var/run/docker.pid)")
     .addOption(new Option('--backend <backend>', 'how to trace: auto picks bpftrace when it can run here, else strace').choices(BACKENDS).default('auto'))
     .option('--save <file>', 'also keep the raw trace in <file> (and <file>.meta.json); "ns53 replay <file>" shows the same sessions')
+    .option('--pcap <file>', "also write each session's packets to <file> (pcapng) for Wireshark/tshark")
     .option('--duration <seconds>', 'detach after tracing for this many seconds', seconds('--duration'))
     .addOption(new Option('--format <format>', 'output format (default: tui on a terminal, table through a pipe)').choices(FORMATS))
     .option('--retention <sessions>', `sessions the TUI keeps; the oldest go first (default: ${DEFAULT_RETENTION.toLocaleString('en-US')})`, wholeNumber('--retention', 1))
@@ -120,7 +125,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
     .addHelpText(
       'after',
-      `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; the tracer detaches and dockerd keeps running.\nCost with bpftrace: ${BPFTRACE_COST_NOTE}\nCost with strace: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --backend bpftrace --save trace.ndjson\n  sudo ns53 attach --backend strace --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson`,
+      `\nStops on --duration, Ctrl-C, SIGTERM or when the output pipe closes; the tracer detaches and dockerd keeps running.\nCost with bpftrace: ${BPFTRACE_COST_NOTE}\nCost with strace: ${STRACE_COST_NOTE}\n\nExamples:\n  sudo ns53 attach --docker\n  sudo ns53 attach --pid 1234 --backend bpftrace --save trace.ndjson\n  sudo ns53 attach --backend strace --save dockerd.strace\n  sudo ns53 attach --duration 30 --format ndjson > sessions.ndjson\n  sudo ns53 attach --duration 30 --format table --pcap dns.pcapng`,
     )
     .action(async (options: AttachCommandOptions) => {
       // Loaded on demand: execa and the tracer code would otherwise slow every replay's start-up.

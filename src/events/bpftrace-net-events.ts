@@ -70,11 +70,11 @@ function errnoOf(ret: number): string | null {
 export function payloadOf(captured: CapturedIo): Payload {
   if (captured.more.length === 0) {
     const bytes = Buffer.from(captured.io.p, 'hex');
-    return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap };
+    return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap, length: captured.io.ret >= 0 ? captured.io.ret : null };
   }
   const parts = [{ iov: 0, off: 0, p: captured.io.p }, ...captured.more].sort((a, b) => a.iov - b.iov || a.off - b.off);
   const bytes = Buffer.from(parts.map((part) => part.p).join(''), 'hex');
-  return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap };
+  return { bytes, truncated: captured.io.trunc === 1 || bytes.length < captured.io.cap, length: captured.io.ret >= 0 ? captured.io.ret : null };
 }
 
 /**

@@ -24,6 +24,11 @@ export interface Payload {
   bytes: Uint8Array;
   /** The tracer showed fewer bytes than moved (`-s N`). */
   truncated: boolean;
+  /**
+   * How many bytes the call moved (its return value), when known: more than `bytes.length` for a truncated
+   * payload, so a pcap can say how long the packet really was.
+   */
+  length: number | null;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Payload } from '../net-event.js';
 export function payloadOfString(value: ArgValue | undefined): Payload | null {
   if (value?.kind !== 'string') return null;
   const decoded = decodeCString(value.text, value.start);
-  return decoded && { bytes: decoded.bytes, truncated: decoded.truncated };
+  return decoded && { bytes: decoded.bytes, truncated: decoded.truncated, length: null };
 }
 
 /** Joins the buffers of an iovec array (`[{iov_base="…", iov_len=N}, …]`); an elided tail marks it truncated. */
@@ -23,14 +23,14 @@ export function payloadOfIovecs(value: ArgValue | undefined): Payload | null {
     parts.push(part.bytes);
     truncated ||= part.truncated;
   }
-  return { bytes: concatBytes(parts), truncated };
+  return { bytes: concatBytes(parts), truncated, length: null };
 }
 
-/** Cuts a payload to the byte count the call returned (strace may show a whole buffer for a short read). */
+/** Cuts a payload to the byte count the call returned (strace may show a whole buffer for a short read), and keeps that count. */
 export function limitPayload(payload: Payload | null, returned: number | null): Payload | null {
   if (!payload || returned === null || returned < 0) return payload;
-  if (payload.bytes.length > returned) return { bytes: payload.bytes.subarray(0, returned), truncated: false };
-  return { bytes: payload.bytes, truncated: payload.truncated || payload.bytes.length < returned };
+  if (payload.bytes.length > returned) return { bytes: payload.bytes.subarray(0, returned), truncated: false, length: returned };
+  return { bytes: payload.bytes, truncated: payload.truncated || payload.bytes.length < returned, length: returned };
 }
 
 function concatBytes(parts: Uint8Array[]): Uint8Array {

@@ -22,6 +22,7 @@ import type { BACKENDS } from './attach-options.js';
 import { chooseBackend } from './backend-choice.js';
 import type { CliIo } from './cli-io.js';
 import { chooseTarget, engineSocketFor, type DockerdTargetOptions } from './dockerd-target.js';
+import { PcapOutput, withPcap } from './pcap-output.js';
 
 /** What `ns53 diagnose` accepts. */
 export interface DiagnoseCommandOptions extends DockerdTargetOptions {
@@ -33,6 +34,8 @@ export interface DiagnoseCommandOptions extends DockerdTargetOptions {
   format: 'text' | 'ndjson';
   backend: (typeof BACKENDS)[number];
   save?: string;
+  /** Also write the traced sessions' packets here (pcapng). */
+  pcap?: string;
   strace: string;
   bpftrace: string;
 }
@@ -67,6 +70,7 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
       timeoutMs: Math.round(options.timeout * 1000),
     });
 
+    const pcap = PcapOutput.open(options.pcap);
     const firewallBefore = await readFirewall(dockerdNetns);
     // The container's own query, traced: what dockerd does with it is the story the report tells.
     const collected: SessionRecord[] = [];
@@ -87,7 +91,7 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
           attached();
         },
       },
-      { session: (record) => collected.push(record) },
+      withPcap(pcap, { session: (record) => collected.push(record) }),
     );
     const first = await Promise.race([tracing.then(() => null), run]);
     if (first !== null) throw new Ns53Error('E_ATTACH_FAILED', `tracing ended before the probe could be sent: ${describeEnd(first)}`);
@@ -100,6 +104,7 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
     // dockerd's attempts have ended by now (its own deadline, 4 s, is shorter than a probe's); stopping drains the tracer.
     stop.abort('the probe is done');
     const result = await run;
+    pcap?.finish(result.summary, io);
     const sessions = probeSessionsOf(collected, embeddedResult!);
     const embedded: ProbePath = { kind: usesEmbedded ? 'embedded' : 'resolver', fromWords: container.name, server: formatServer(ownServer), result: embeddedResult!, flow: null };
 

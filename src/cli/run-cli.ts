@@ -145,6 +145,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--pidfile <file>', "dockerd's pid file (default: /var/run/docker.pid)")
     .option('--docker-host <socket>', "the Docker daemon's socket (default: DOCKER_HOST, else the one the traced dockerd listens on)")
     .option('--save <file>', 'also keep the raw trace of the probe in <file>, for ns53 replay')
+    .option('--pcap <file>', "also write the traced sessions' packets to <file> (pcapng), to attach to a bug report")
     .option('--strace <path>', 'the strace to run', 'strace')
     .option('--bpftrace <path>', 'the bpftrace to run', 'bpftrace')
     .addHelpText(

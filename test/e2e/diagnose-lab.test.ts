@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { BlockingRule } from '../../src/diagnose/blocking-rule.js';
 import type { SessionRecord } from '../../src/sessions/index.js';
@@ -44,7 +48,7 @@ interface DiagnoseRun {
   diagnosis: DiagnosisRecord | undefined;
 }
 
-async function diagnose(dockerd: number, container: string, backend: 'strace' | 'bpftrace', format: 'ndjson' | 'text' = 'ndjson'): Promise<DiagnoseRun> {
+async function diagnose(dockerd: number, container: string, backend: 'strace' | 'bpftrace', format: 'ndjson' | 'text' = 'ndjson', extra: string[] = []): Promise<DiagnoseRun> {
   const ns53 = new Ns53Process([
     'diagnose',
     '--container',
@@ -59,6 +63,7 @@ async function diagnose(dockerd: number, container: string, backend: 'strace' | 
     `unix://${LAB_DIR}/docker.sock`,
     '--format',
     format,
+    ...extra,
   ]);
   const exit = await ns53.waitForExit(90_000);
   const records = format === 'ndjson' ? exit.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { type: string }) : [];
@@ -152,11 +157,26 @@ if (mustFail) {
       }
     });
 
-    test('REJECT of the bridge subnet: web’s path is refused, and the rule is FORWARD #1', async () => {
+    test('REJECT of the bridge subnet: web’s path is refused, the rule is FORWARD #1, and --pcap shows it to tshark', async () => {
       lab('rule', 'reject');
-      const run = await diagnose(dockerd, 'web', 'bpftrace');
-      assertContainerPathFails(run, 'web', '172.18.0.2', 'refused');
-      assertRule(run, 'reject', /-s 172\.18\.0\.0\/16 .*-j REJECT/);
+      const dir = mkdtempSync(join(tmpdir(), 'ns53-diagnose-'));
+      try {
+        const pcap = join(dir, 'probe.pcapng');
+        const run = await diagnose(dockerd, 'web', 'bpftrace', 'ndjson', ['--pcap', pcap]);
+        assertContainerPathFails(run, 'web', '172.18.0.2', 'refused');
+        assertRule(run, 'reject', /-s 172\.18\.0\.0\/16 .*-j REJECT/);
+        assert.match(run.stderr, /ns53: wrote \d+ packets? \(\d+ sessions?\) to /);
+        // The traced attempt, as Wireshark sees it: the query leaving as web's address, and the ICMP it got back.
+        const attempt = run.sessions.flatMap((session) => session.attempts)[0]!;
+        const [ip, port] = attempt.source!.split(':');
+        const fields = ['-T', 'fields', '-E', 'separator=/t', '-e', 'ip.src', '-e', 'udp.srcport', '-e', 'dns.id', '-e', 'dns.qry.name'];
+        const query = execFileSync('tshark', ['-r', pcap, '-Y', `dns && !icmp && ip.src == ${ip} && udp.srcport == ${port}`, ...fields], { encoding: 'utf8' });
+        assert.equal(query.trim(), `${ip}\t${port}\t0x${attempt.query!.id.toString(16).padStart(4, '0')}\t${NAME}`);
+        const icmp = execFileSync('tshark', ['-r', pcap, '-Y', `icmp.type == 3 && icmp.code == 3 && ip.dst == ${ip}`, '-T', 'fields', '-e', 'ip.dst'], { encoding: 'utf8' });
+        assert.equal(icmp.trim().split('\n').length, 1, `one port unreachable for the refused attempt:\n${icmp}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     test('the text report of the same failure, traced with strace, names path, outcome and rule', async () => {

@@ -59,3 +59,26 @@ export function readSocketAddress(value: ArgValue | undefined): SocketAddress | 
   }
   return family ? { family: 'other', name: family } : null;
 }
+
+/**
+ * The address a received datagram was sent to, from a recvmsg's `msg_control` (an `IP_PKTINFO` message's
+ * `ipi_addr`, or `IPV6_PKTINFO`'s `ipi6_addr`): for Docker's DNS server that is 127.0.0.11, which its
+ * listening socket (opened before any trace) never shows otherwise. Null when no such message was printed.
+ */
+export function readPacketDestination(control: ArgValue | undefined): string | null {
+  if (control?.kind !== 'array') return null;
+  for (const message of control.items) {
+    const type = fieldOf(message, 'cmsg_type');
+    const data = fieldOf(message, 'cmsg_data');
+    if (type?.kind !== 'atom' || data?.kind !== 'struct') continue;
+    if (type.text === 'IP_PKTINFO') {
+      const addr = fieldOf(data, 'ipi_addr');
+      if (addr?.kind === 'call' && addr.name === 'inet_addr') return textInside(addr.args[0]);
+    }
+    if (type.text === 'IPV6_PKTINFO') {
+      const addr = fieldOf(data, 'ipi6_addr');
+      if (addr?.kind === 'call' && addr.name === 'inet_pton') return textInside(addr.args[1]);
+    }
+  }
+  return null;
+}

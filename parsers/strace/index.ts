@@ -7,7 +7,7 @@ export { LinePeek, peekLineBytes, peekLeadingFd, peekSeconds, resultErrnoIs, Sys
 export { parseSyscallBody, type SyscallBody, type SyscallResult } from './syscall-body.js';
 export { parseArgs, parseValueAt, fieldOf, outputOf, integerOf, atomText, type ArgValue, type ArgField } from './value.js';
 export { decodeCString, decodeCStringText, type DecodedString } from './c-string.js';
-export { readSocketAddress, formatInetAddress, type InetAddress, type SocketAddress } from './address.js';
+export { readSocketAddress, readPacketDestination, formatInetAddress, type InetAddress, type SocketAddress } from './address.js';
 export { parseFdDecoration, type FdDecoration } from './fd-decoration.js';
 export { SpliceRepair } from './splice-repair.js';
 export { findUnmatchedCloser } from './scan.js';

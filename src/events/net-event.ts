@@ -56,7 +56,16 @@ export type NetEvent =
   | (EventBase & { type: 'accept'; fd: number; decoration: FdDecoration | null; newFd: number; peer: InetAddress | null })
   | (EventBase & { type: 'socket-error'; fd: number; decoration: FdDecoration | null; errno: string | null })
   | (EventBase & { type: 'send'; fd: number; decoration: FdDecoration | null; peer: InetAddress | null; payload: Payload | null; errno: string | null })
-  | (EventBase & { type: 'receive'; fd: number; decoration: FdDecoration | null; peer: InetAddress | null; payload: Payload | null; errno: string | null })
+  /** `destination`: the address the datagram was sent to (recvmsg's IP_PKTINFO), when the tracer showed it. */
+  | (EventBase & {
+      type: 'receive';
+      fd: number;
+      decoration: FdDecoration | null;
+      peer: InetAddress | null;
+      payload: Payload | null;
+      errno: string | null;
+      destination?: string | null;
+    })
   | (EventBase & { type: 'close'; fd: number })
   | (EventBase & { type: 'close-range'; first: number; last: number })
   | (EventBase & { type: 'dup'; fd: number; newFd: number });

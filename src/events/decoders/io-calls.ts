@@ -1,4 +1,4 @@
-import { fieldOf, integerOf, parseArgs, readSocketAddress, type ArgValue, type InetAddress } from '../../../parsers/strace/index.js';
+import { fieldOf, integerOf, parseArgs, readPacketDestination, readSocketAddress, type ArgValue, type InetAddress } from '../../../parsers/strace/index.js';
 import type { CompletedCall } from '../completed-call.js';
 import type { NetEvent, Payload } from '../net-event.js';
 import type { CallDecoder } from './call-decoder.js';
@@ -25,9 +25,13 @@ function inetPeer(value: ArgValue | undefined): InetAddress | null {
   return address && (address.family === 'inet' || address.family === 'inet6') ? address : null;
 }
 
-/** One message's bytes and peer, from a msghdr struct. */
-function readMsghdr(value: ArgValue | undefined): { payload: Payload | null; peer: InetAddress | null } {
-  return { payload: payloadOfIovecs(fieldOf(value, 'msg_iov')), peer: inetPeer(fieldOf(value, 'msg_name')) };
+/** One message's bytes, peer, and the address it was sent to (IP_PKTINFO), from a msghdr struct. */
+function readMsghdr(value: ArgValue | undefined): { payload: Payload | null; peer: InetAddress | null; destination: string | null } {
+  return {
+    payload: payloadOfIovecs(fieldOf(value, 'msg_iov')),
+    peer: inetPeer(fieldOf(value, 'msg_name')),
+    destination: readPacketDestination(fieldOf(value, 'msg_control')),
+  };
 }
 
 function ioDecoder(shape: IoShape): CallDecoder {
@@ -47,10 +51,11 @@ function ioDecoder(shape: IoShape): CallDecoder {
       const args = parseArgs(call.args);
       let payload: Payload | null = null;
       let peer: InetAddress | null = null;
+      let destination: string | null = null;
       const buffer = args[shape.buffer.index];
       if (shape.buffer.kind === 'string') payload = payloadOfString(buffer);
       else if (shape.buffer.kind === 'iovecs') payload = payloadOfIovecs(buffer);
-      else ({ payload, peer } = readMsghdr(buffer));
+      else ({ payload, peer, destination } = readMsghdr(buffer));
       if (shape.addressIndex !== null) peer = inetPeer(args[shape.addressIndex]);
       // A failed send still shows the bytes it offered (the query that a firewall refused); a failed receive has none.
       if (errno !== null) payload = shape.direction === 'send' ? payload : null;
@@ -58,7 +63,9 @@ function ioDecoder(shape: IoShape): CallDecoder {
       if (peer === null && classifyDecoration(lead.decoration) !== 'inet' && context.fdKind(call.tid, lead.fd) !== 'inet') {
         return []; // an unknown fd that named no internet peer: not a DNS socket we can follow
       }
-      return [{ type: shape.direction, tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, peer, payload, errno }];
+      const event = { tid: call.tid, time: call.time, ref: call.ref, syscall: call.name, fd: lead.fd, decoration: lead.decoration, peer, payload, errno };
+      if (shape.direction === 'send') return [{ type: 'send', ...event }];
+      return [{ type: 'receive', ...event, ...(destination === null ? {} : { destination }) }];
     },
   };
 }

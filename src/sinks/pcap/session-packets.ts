@@ -71,6 +71,12 @@ function clientConversation(session: Session): Conversation | null {
   const label = `session ${session.id}, client leg`;
   let listener = client.socket.local;
   let listenerNote = '';
+  const destination = listener === null ? packetDestinationOf(session) : null;
+  if (destination !== null) {
+    // A listener opened before the trace shows no address; the query's IP_PKTINFO says where it was sent.
+    listener = { family: destination.includes(':') ? 'inet6' : 'inet', ip: destination, port: DNS_PORT };
+    listenerNote = `; the server's address is the query's IP_PKTINFO destination, its port the one DNS clients ask (${DNS_PORT})`;
+  }
   if (listener?.ip === DOCKER_DNS_IP && listener.port !== DNS_PORT) {
     listenerNote = `; Docker's DNS server listens on ${DOCKER_DNS_IP}:${listener.port}, the client asked port ${DNS_PORT} (Docker's DNAT rule moves it)`;
     listener = { ...listener, port: DNS_PORT };
@@ -84,6 +90,12 @@ function clientConversation(session: Session): Conversation | null {
   }
   const opened = messages[0]?.timeNs ?? null;
   return { proto: client.proto, ends, openedAt: opened === null ? null : opened - 3n, messages, refused: null, comment: `${label}: connection from the client (rebuilt; accept() is not in the trail)${notes}` };
+}
+
+/** The address the client's query was sent to, when its recvmsg showed IP_PKTINFO. */
+function packetDestinationOf(session: Session): string | null {
+  for (const { event } of session.trail) if (event.type === 'receive' && event.destination) return event.destination;
+  return null;
 }
 
 function attemptConversation(session: Session, attempt: Attempt, index: number, record: SessionRecord): Conversation {

@@ -7,6 +7,7 @@ import {
   integerOf,
   parseArgs,
   parseFdDecoration,
+  readPacketDestination,
   readSocketAddress,
 } from '../../../parsers/strace/index.js';
 
@@ -101,4 +102,17 @@ test('fd decorations: sockets in other namespaces (inode only), endpoints, netns
   assert.equal(parseFdDecoration('socket:[27824]').kind, 'socket');
   assert.equal(parseFdDecoration('UNIX-STREAM:[61555->61553,"/var/run/docker.sock"]').kind, 'socket');
   assert.deepEqual(parseFdDecoration('pipe:[37581]'), { kind: 'other', text: 'pipe:[37581]' });
+});
+
+test('a datagram’s destination from recvmsg’s msg_control: IP_PKTINFO ipi_addr, IPV6_PKTINFO ipi6_addr, nothing else', () => {
+  // As dockerd's DNS server receives a query (fixtures/replay/api-only--ttt-T-yy, strace 6.1 -yy).
+  const [v4] = parseArgs(
+    '[{cmsg_len=28, cmsg_level=SOL_IP, cmsg_type=IP_PKTINFO, cmsg_data={ipi_ifindex=if_nametoindex("lo"), ipi_spec_dst=inet_addr("127.0.0.11"), ipi_addr=inet_addr("127.0.0.11")}}]',
+  );
+  assert.equal(readPacketDestination(v4), '127.0.0.11');
+  const [v6] = parseArgs('[{cmsg_len=36, cmsg_level=SOL_IPV6, cmsg_type=IPV6_PKTINFO, cmsg_data={ipi6_addr=inet_pton(AF_INET6, "fd00::11"), ipi6_ifindex=if_nametoindex("lo")}}]');
+  assert.equal(readPacketDestination(v6), 'fd00::11');
+  const [other] = parseArgs('[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SO_TIMESTAMP_OLD, cmsg_data={tv_sec=1, tv_usec=2}}]');
+  assert.equal(readPacketDestination(other), null);
+  assert.equal(readPacketDestination(parseArgs('NULL')[0]), null);
 });

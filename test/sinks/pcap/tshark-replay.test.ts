@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,7 +92,7 @@ function epochText(time: string, clock: SummaryRecord['clock']): string {
 }
 
 /** Every DNS packet the fixture's sessions imply, computed from the NDJSON records alone. */
-function expectedDns(sessions: SessionRecord[], clock: SummaryRecord['clock']): Expected[] {
+function expectedDns(sessions: SessionRecord[], clock: SummaryRecord['clock'], server: string | null): Expected[] {
   const rows: Expected[] = [];
   for (const session of sessions) {
     const { client, query, reply } = session;
@@ -102,7 +103,7 @@ function expectedDns(sessions: SessionRecord[], clock: SummaryRecord['clock']): 
         what: `session ${session.id}: the client's query`,
         proto: client.proto,
         src: client.address,
-        dstPort: '53',
+        ...(server === null ? { dstPort: '53' } : { dst: `${server}:53` }),
         id: query.id,
         response: false,
         ...comparableName(query.name, query.truncated),
@@ -110,7 +111,7 @@ function expectedDns(sessions: SessionRecord[], clock: SummaryRecord['clock']): 
       });
     }
     if (client?.address && query && reply) {
-      rows.push({ what: `session ${session.id}: the reply`, proto: client.proto, srcPort: '53', dst: client.address, id: query.id, response: true, rcode: RCODES[reply.rcode] ?? -1 });
+      rows.push({ what: `session ${session.id}: the reply`, proto: client.proto, ...(server === null ? { srcPort: '53' } : { src: `${server}:53` }), dst: client.address, id: query.id, response: true, rcode: RCODES[reply.rcode] ?? -1 });
     }
     session.attempts.forEach((attempt, index) => {
       const what = `session ${session.id} attempt ${index + 1}`;
@@ -125,6 +126,20 @@ function expectedDns(sessions: SessionRecord[], clock: SummaryRecord['clock']): 
     });
   }
   return rows;
+}
+
+/**
+ * The server address of the client legs, read straight from the trace text: the `ipi_addr` of a recvmsg's
+ * IP_PKTINFO (under -xx a string of \xNN escapes); null for traces that do not print it (bpftrace, -e trace=…).
+ */
+function pktinfoDestination(inputs: string[]): string | null {
+  for (const input of inputs) {
+    const raw = readFileSync(input);
+    const text = (input.endsWith('.gz') ? gunzipSync(raw) : raw).toString('latin1');
+    const quoted = /ipi_addr=inet_addr\("([^"]+)"\)/.exec(text)?.[1];
+    if (quoted !== undefined) return quoted.replace(/\\x([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  }
+  return null;
 }
 
 function matches(row: DnsRow, expected: Expected): boolean {
@@ -174,7 +189,7 @@ if (mustFail) {
         const rst = others.filter(([reset]) => reset === '1' || reset === 'True');
         const flagged = others.filter(([reset]) => !(reset === '1' || reset === 'True'));
         const rows = dnsFields.map(dnsRowOf);
-        for (const expected of expectedDns(sessions, summary.clock)) {
+        for (const expected of expectedDns(sessions, summary.clock, pktinfoDestination(fixture.inputs))) {
           const index = rows.findIndex((row) => matches(row, expected));
           assert.ok(index >= 0, `${expected.what}: no DNS packet with ${JSON.stringify(expected)} among\n${rows.map((r) => JSON.stringify(r)).join('\n')}`);
           rows.splice(index, 1);

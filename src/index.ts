@@ -1,6 +1,8 @@
 /** ns53 as a library: replay and live attach, the pipeline core, its output contract, and its errors. */
 export { replayTrace } from './replay.js';
 export { attachLive, type AttachOptions, type AttachResult, type AttachEnd, type TracerBackend } from './attach.js';
+export { diagnoseContainer, type DiagnoseOptions } from './diagnose.js';
+export type { Diagnosis } from './diagnose/diagnosis.js';
 export { TracePipeline, type SessionListener, type InputFacts, type PipelineOptions } from './trace-pipeline.js';
 // The bpftrace reader, to hand to TracePipeline for bpftrace input (loads zod).
 export { BpftraceEventReader } from './events/bpftrace-event-reader.js';

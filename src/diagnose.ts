@@ -5,7 +5,8 @@ import { findConfiguredUpstreams, resolvConfNameservers } from './diagnose/confi
 import { buildDiagnosis, type DiagnosedContainer, type Diagnosis } from './diagnose/diagnosis.js';
 import { planDirectProbes, probeSessionsOf, type Upstream } from './diagnose/direct-probes.js';
 import { findBlockingRules } from './diagnose/firewall-findings.js';
-import type { ProbePath } from './diagnose/probe-path.js';
+import { findEmbeddedDnat, type EmbeddedDnat } from './diagnose/embedded-dnat.js';
+import { isResolved, type ProbePath } from './diagnose/probe-path.js';
 import { Ns53Error } from './errors.js';
 import type { ProbeResult, ProbeSpec } from './probe/probe-result.js';
 import type { SessionRecord } from './sessions/index.js';
@@ -69,6 +70,8 @@ export async function diagnoseContainer(options: DiagnoseOptions): Promise<Diagn
   const { result: ownResult, sessions, traced } = await traceOneProbe(options, () => probeFromNetns(containerNetns, [spec(ownServer)]));
   const own: ProbePath = { kind: usesEmbedded ? 'embedded' : 'resolver', fromWords: container.name, server: formatServer(ownServer), result: ownResult, flow: null };
 
+  // A query dockerd never saw: does the container's namespace still send 127.0.0.11:53 on to it?
+  const embeddedDnat = usesEmbedded && sessions.length === 0 && !isResolved(ownResult) ? await checkEmbeddedDnat(containerNetns) : null;
   const configured = findConfiguredUpstreams({ argv: readProcessArgv(target.pid), read: (path) => readFileAsSeenBy(target.pid, path) });
   const plan = planDirectProbes({
     container: describeContainer(container),
@@ -87,6 +90,7 @@ export async function diagnoseContainer(options: DiagnoseOptions): Promise<Diagn
     sessions,
     direct,
     rules: findBlockingRules({ before: firewallBefore.snapshot, after: firewallAfter.snapshot }, direct),
+    embeddedDnat,
     upstreamsFrom: plan.from(usesEmbedded ? (configured?.from ?? null) : "the container's /etc/resolv.conf"),
     notes: [
       ...(usesEmbedded
@@ -140,6 +144,14 @@ async function traceOneProbe(options: DiagnoseOptions, probe: () => Promise<Prob
   options.onTraced?.(traced);
   const result = results[0]!;
   return { result, sessions: probeSessionsOf(collected, result), traced };
+}
+
+/** The container's DNAT rule for 127.0.0.11:53, read with the same tools as the host's firewall. */
+async function checkEmbeddedDnat(netnsPath: string): Promise<EmbeddedDnat> {
+  const reading = await readFirewall(netnsPath);
+  const readable = reading.captures.iptablesSave !== null || reading.captures.nftJson !== null;
+  const rule = findEmbeddedDnat(reading.snapshot.ruleset);
+  return { rule: rule?.text ?? null, readFrom: readable ? "its nat table" : null };
 }
 
 function describeContainer(container: ContainerInfo & { name: string }): DiagnosedContainer {

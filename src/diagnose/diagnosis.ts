@@ -3,6 +3,7 @@ import type { SessionRecord } from '../sessions/index.js';
 import { describeProbe, isResolved, type ProbePath } from './probe-path.js';
 import { suggestFixes, type Fix } from './fixes.js';
 import type { BlockingRule } from './blocking-rule.js';
+import type { EmbeddedDnat } from './embedded-dnat.js';
 
 /** The container whose DNS is diagnosed, as the Engine API (or /proc) knows it. */
 export interface DiagnosedContainer {
@@ -24,6 +25,8 @@ export interface DiagnoseFacts {
   direct: ProbePath[];
   /** The REJECT/DROP rules on the failing flows, with their counters before and after the probes. */
   rules: BlockingRule[];
+  /** When the container's query never reached dockerd: whether its namespace still has Docker's DNAT rule; null when not checked. */
+  embeddedDnat: EmbeddedDnat | null;
   /** Where the upstreams came from when the trace showed none. */
   upstreamsFrom: string;
   notes: string[];
@@ -64,11 +67,7 @@ function failureVerdict(facts: DiagnoseFacts): string[] {
       ? `${container.name}'s query through ${viaWords(embedded)} was ${describeProbe(embedded.result)}, but another path fails.`
       : `${container.name}'s query through ${viaWords(embedded)} ${facts.sessions.length > 0 && embedded.result.outcome === 'timeout' ? `gets no answer within ${formatSeconds(embedded.result.spec.timeoutMs)}` : failureWords(embedded.result)}.`,
   );
-  if (embedded.kind === 'embedded' && facts.sessions.length === 0 && !isResolved(embedded.result)) {
-    lines.push(
-      `dockerd never handled the query: the trace shows no session for it. The DNAT rules in ${container.name}'s namespace (iptables chain DOCKER_OUTPUT) may be gone, or dockerd's resolver is not running for this network.`,
-    );
-  }
+  if (embedded.kind === 'embedded' && facts.sessions.length === 0 && !isResolved(embedded.result)) lines.push(describeUnhandled(facts));
   const forwarded = describeForwarding(facts);
   if (forwarded) lines.push(forwarded);
   const attempts = facts.sessions.flatMap((session) => session.attempts);
@@ -86,6 +85,19 @@ function failureVerdict(facts: DiagnoseFacts): string[] {
     );
   }
   return lines;
+}
+
+/** Why dockerd never saw the query, as far as the container's nat table tells. */
+function describeUnhandled(facts: DiagnoseFacts): string {
+  const { name } = facts.container;
+  const dnat = facts.embeddedDnat;
+  if (dnat === null || dnat.readFrom === null) {
+    return `dockerd never handled the query: the trace shows no session for it. The DNAT rules in ${name}'s namespace (iptables chain DOCKER_OUTPUT) may be gone, or dockerd's resolver is not running for this network.`;
+  }
+  if (dnat.rule === null) {
+    return `dockerd never handled the query, because nothing sends it there: ${name}'s namespace has no DNAT rule for 127.0.0.11:53 (${dnat.readFrom} shows no DOCKER_OUTPUT rule), so the query meets a closed port. Something flushed the container's nat table; a firewall started inside the container (firewalld, iptables-restore) is the known cause.`;
+  }
+  return `dockerd never handled the query: ${name}'s namespace still sends it on (\`${dnat.rule}\`), but nothing answered there, so dockerd's resolver is not listening on that port (was dockerd restarted without the container?).`;
 }
 
 /** "dockerd forwarded it from web's namespace as 172.18.0.2:41234 to 10.77.0.2:53: ECONNREFUSED" for each traced attempt. */

@@ -49,6 +49,20 @@ export function suggestFixes(facts: DiagnoseFacts): Fix[] {
       changes: `Every container's upstreams, after a daemon restart (running containers keep their old list until recreated). Such servers are always dialled from the container's namespace, even on Docker 28+, so the firewall must let the bridge subnets reach them.${reachable ? ` ${reachable} answers from dockerd's namespace: on Docker 28+, leaving "dns" out makes dockerd dial the host's resolv.conf servers from its own namespace instead.` : ''}`,
     });
   }
+  if (facts.embeddedDnat?.readFrom && facts.embeddedDnat.rule === null) {
+    fixes.push(
+      {
+        title: `Restart the container, so dockerd sets up its resolver rules again`,
+        how: `docker restart ${facts.container.name}`,
+        changes: `The container's processes restart; dockerd re-creates the DOCKER_OUTPUT and DOCKER_POSTROUTING rules in its namespace.`,
+      },
+      {
+        title: `Stop what flushes the container's nat table`,
+        how: `do not run firewalld or iptables-restore inside the container, or have them keep Docker's DOCKER_OUTPUT and DOCKER_POSTROUTING chains`,
+        changes: `Only the container's own firewall; the host's is not involved in this failure.`,
+      },
+    );
+  }
   return fixes;
 }
 

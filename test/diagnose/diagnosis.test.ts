@@ -31,7 +31,7 @@ function diagnose(container: DiagnosedContainer, sessions: SessionRecord[], embe
     plan.host.map((upstream) => probeResult(`${upstream.ip}:${upstream.port}`, host, { source: '10.77.0.1:41000' })),
     plan.container.map((upstream) => probeResult(`${upstream.ip}:${upstream.port}`, fromContainer, { source: `${container.ip}:42000` })),
   );
-  return { plan, diagnosis: buildDiagnosis({ container, question: { name: 'www.example.test', type: 'A' }, embedded, sessions, direct, rules, upstreamsFrom: plan.from(null), notes: plan.notes }) };
+  return { plan, diagnosis: buildDiagnosis({ container, question: { name: 'www.example.test', type: 'A' }, embedded, sessions, direct, rules, embeddedDnat: null, upstreamsFrom: plan.from(null), notes: plan.notes }) };
 }
 
 const REJECT_RULE: BlockingRule = {
@@ -106,7 +106,7 @@ describe('diagnose verdicts on recorded lab sessions', () => {
     assert.deepEqual(plan.container, [{ ip: '10.77.0.2', port: 53 }]);
     assert.equal(plan.from('daemon.json "dns" (/x/daemon.json)'), 'daemon.json "dns" (/x/daemon.json) (the trace showed no upstream)');
     const direct = plan.paths([probeResult(UPSTREAM, 'answer')], [probeResult(UPSTREAM, 'answer')]);
-    const diagnosis = buildDiagnosis({ container: WEB, question: { name: 'x', type: 'A' }, embedded, sessions: [], direct, rules: [], upstreamsFrom: '', notes: [] });
+    const diagnosis = buildDiagnosis({ container: WEB, question: { name: 'x', type: 'A' }, embedded, sessions: [], direct, rules: [], embeddedDnat: null, upstreamsFrom: '', notes: [] });
     assert.equal(diagnosis.healthy, false);
     assert.match(diagnosis.verdict.join('\n'), /dockerd never handled the query: .*DOCKER_OUTPUT/);
   });
@@ -116,11 +116,24 @@ describe('diagnose verdicts on recorded lab sessions', () => {
     const own: ProbePath = { kind: 'resolver', fromWords: 'web', server: UPSTREAM, result, flow: null };
     const plan = planDirectProbes({ container: WEB, sessions: [], configured: ['10.77.0.2'], dockerdAddresses: [] });
     const direct = plan.paths([probeResult(UPSTREAM, 'answer')], [probeResult(UPSTREAM, 'refused')]);
-    const diagnosis = buildDiagnosis({ container: WEB, question: { name: 'x', type: 'A' }, embedded: own, sessions: [], direct, rules: [], upstreamsFrom: '', notes: [] });
+    const diagnosis = buildDiagnosis({ container: WEB, question: { name: 'x', type: 'A' }, embedded: own, sessions: [], direct, rules: [], embeddedDnat: null, upstreamsFrom: '', notes: [] });
     const words = diagnosis.verdict.join('\n');
     assert.match(words, /^web's query through 10\.77\.0\.2:53 is refused/);
     assert.doesNotMatch(words, /dockerd never handled/);
     assert.match(words, /10\.77\.0\.2:53 answers from dockerd's namespace; from web's namespace \(172\.18\.0\.2\) it is refused/);
+  });
+
+  it('a query that never reached dockerd because the container’s DNAT is gone: says so, and offers the restart', () => {
+    const embedded = embeddedFor(apiOnly[0]!, 'refused');
+    const plan = planDirectProbes({ container: WEB, sessions: [], configured: ['10.77.0.2'], dockerdAddresses: [] });
+    const direct = plan.paths([probeResult(UPSTREAM, 'answer')], [probeResult(UPSTREAM, 'answer')]);
+    const facts = { container: WEB, question: { name: 'x', type: 'A' }, embedded, sessions: [], direct, rules: [], upstreamsFrom: '', notes: [] };
+    const flushed = buildDiagnosis({ ...facts, embeddedDnat: { rule: null, readFrom: 'its nat table' } });
+    assert.match(flushed.verdict.join('\n'), /web's namespace has no DNAT rule for 127\.0\.0\.11:53 .*a firewall started inside the container/);
+    assert.deepEqual(flushed.fixes.map((fix) => fix.how.split('\n')[0]), ['docker restart web', flushed.fixes[1]!.how]);
+    const kept = buildDiagnosis({ ...facts, embeddedDnat: { rule: '-A DOCKER_OUTPUT -d 127.0.0.11/32 -p udp -m udp --dport 53 -j DNAT --to-destination 127.0.0.11:33066', readFrom: 'its nat table' } });
+    assert.match(kept.verdict.join('\n'), /still sends it on .*33066.*dockerd's resolver is not listening/);
+    assert.deepEqual(kept.fixes, []);
   });
 
   it('host-namespace forwarding (a loopback resolver): the container is not probed directly, and says why', () => {

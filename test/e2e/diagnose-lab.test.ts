@@ -207,6 +207,29 @@ if (mustFail) {
       assert.equal(web.diagnosis?.healthy, true);
     });
 
+    test('the DNAT in web’s own namespace flushed: the query never reaches dockerd, diagnose says why, and the restart it offers fixes it', async () => {
+      lab('rule', 'none');
+      const docker = (...args: string[]): string =>
+        execFileSync(process.env['NS53_DOCKER'] ?? 'docker', ['-H', `unix://${LAB_DIR}/docker.sock`, ...args], { encoding: 'utf8', timeout: 60_000 }).trim();
+      const pid = docker('inspect', '-f', '{{.State.Pid}}', 'web');
+      // What a firewall started inside the container does to Docker's rules (docker-dns.md §7).
+      execFileSync('nsenter', [`--net=/proc/${pid}/ns/net`, 'iptables', '-w', '10', '-t', 'nat', '-F', 'DOCKER_OUTPUT']);
+      try {
+        const run = await diagnose(dockerd, 'web', 'strace');
+        assert.equal(run.code, 1, `${run.stdout}\n${run.stderr}`);
+        const own = pathOf(run, 'embedded');
+        assert.equal(own.outcome, 'refused', 'nothing listens on 127.0.0.11:53 itself');
+        assert.deepEqual(run.sessions, [], 'dockerd never saw the query');
+        assert.ok(run.paths.filter((path) => path.kind !== 'embedded').every((path) => path.resolved), 'the upstream answers from both namespaces');
+        assert.match(run.diagnosis!.verdict.join('\n'), /web's namespace has no DNAT rule for 127\.0\.0\.11:53/);
+        assert.equal(run.diagnosis!.fixes[0]?.how, 'docker restart web');
+      } finally {
+        docker('restart', 'web');
+      }
+      const again = await diagnose(dockerd, 'web', 'strace');
+      assert.equal(again.code, 0, `after docker restart web:\n${again.stdout}\n${again.stderr}`);
+    });
+
     test('an unknown container is a usage error that lists the running ones', async () => {
       const run = await diagnose(dockerd, 'nosuch', 'strace');
       assert.equal(run.code, 64);

@@ -11,6 +11,7 @@
 //   tool                          runs   seconds      MB/s      lines/s   peak RSS
 //   LC_ALL=C grep -c connect         3     0.110    1818.2    9,710,000     2.6 MB
 //   ns53 replay --format ndjson      3     2.400      83.3      445,000    98.0 MB
+//   ns53 replay … --pcap             3     2.900      69.0      368,000   112.0 MB
 
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -158,6 +159,13 @@ async function main(): Promise<number> {
   const replayOut = join(options.dir, 'replay.ndjson');
   const replay = await measureTool('ns53 replay --format ndjson', [process.execPath, cli, 'replay', '--format', 'ndjson', logPath], options, { stdoutPath: replayOut, method, scratchFile });
   const problems = compareSummary(readSummary(replayOut), manifest);
+  // The same replay writing every session's packets too: what --pcap costs on top.
+  const pcapPath = join(options.dir, 'replay.pcapng');
+  const withPcap = await measureTool('ns53 replay … --pcap', [process.execPath, cli, 'replay', '--format', 'ndjson', '--pcap', pcapPath, logPath], options, {
+    stdoutPath: join(options.dir, 'replay-pcap.ndjson'),
+    method,
+    scratchFile,
+  });
   const grepCount = readFileSync(join(options.dir, 'grep.out'), 'utf8').trim();
 
   const out: string[] = [];
@@ -167,7 +175,7 @@ async function main(): Promise<number> {
   out.push('');
   const widths = [30, 5, 9, 9, 13, 10];
   out.push(formatRow(['tool', 'runs', 'seconds', 'MB/s', 'lines/s', 'peak RSS'], widths));
-  for (const tool of [grep, replay]) {
+  for (const tool of [grep, replay, withPcap]) {
     out.push(formatRow([tool.name, String(tool.runs.length), tool.seconds.toFixed(3), (bytes / MB / tool.seconds).toFixed(1), Math.round(lines / tool.seconds).toLocaleString('en-US'), formatRss(tool.peakRss)], widths));
   }
   out.push('');
@@ -186,7 +194,9 @@ async function main(): Promise<number> {
   out.push(`target peak RSS < ${TARGET_PEAK_RSS_MB} MB: ${rss === null ? 'UNKNOWN (not measured)' : rss / MB < TARGET_PEAK_RSS_MB ? 'PASS' : 'FAIL'} (${formatRss(rss)})`);
   process.stdout.write(`${out.join('\n')}\n`);
 
+  out.push(`--pcap: ${(withPcap.seconds / replay.seconds).toFixed(2)}x the replay's time, ${(statSync(pcapPath).size / MB).toFixed(1)} MB of pcapng`);
   rmSync(join(options.dir, 'grep.out'), { force: true });
+  for (const path of [pcapPath, join(options.dir, 'replay-pcap.ndjson')]) rmSync(path, { force: true });
   if (options.keep) {
     process.stdout.write(`kept: ${logPath}, ${manifestPathOf(logPath)}, ${replayOut}\n`);
   } else {

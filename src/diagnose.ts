@@ -28,6 +28,8 @@ export interface DiagnoseOptions {
   backend: TracerBackend;
   tracerBinary: string;
   question: { name: string; type: string };
+  /** The protocol every probe uses: UDP as resolvers first try, or TCP as they retry a truncated answer. */
+  proto: 'udp' | 'tcp';
   /** How long each probe waits for its answer. */
   timeoutMs: number;
   /** Keep the raw trace of the probe here, for `ns53 replay`. */
@@ -55,7 +57,7 @@ export async function diagnoseContainer(options: DiagnoseOptions): Promise<Diagn
   const dockerdNetns = `/proc/${target.pid}/ns/net`;
   const spec = (server: Upstream): ProbeSpec => ({
     server,
-    proto: 'udp',
+    proto: options.proto,
     id: randomInt(1, 0x10000),
     name: options.question.name,
     type: options.question.type,

@@ -19,6 +19,7 @@ export interface DiagnoseCommandOptions extends DockerdTargetOptions {
   /** Seconds each probe waits for its answer. */
   timeout: number;
   format: 'text' | 'ndjson';
+  proto: 'udp' | 'tcp';
   backend: (typeof BACKENDS)[number];
   save?: string;
   /** Also write the traced sessions' packets here (pcapng). */
@@ -49,6 +50,7 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
       backend: backend.backend,
       tracerBinary: backend.backend === 'bpftrace' ? options.bpftrace : options.strace,
       question: { name: options.name, type: options.type.toUpperCase() },
+      proto: options.proto,
       timeoutMs: Math.round(options.timeout * 1000),
       savePath: options.save ?? null,
       ...(pcap ? { listen: (inner) => pcap.listen(inner) } : {}),

@@ -139,6 +139,7 @@ function buildProgram(io: CliIo, outcome: RunOutcome): Command {
     .option('--name <domain>', 'the name to ask for', 'example.com')
     .option('--type <type>', 'the query type (A, AAAA, MX, TXT, TYPE<n>…)', 'A')
     .option('--timeout <seconds>', "how long each probe waits for its answer (a container's libc waits 5 s)", seconds('--timeout'), 5)
+    .addOption(new Option('--proto <proto>', 'ask over UDP (as resolvers first do) or TCP (as they retry a truncated answer)').choices(['udp', 'tcp']).default('udp'))
     .addOption(new Option('--format <format>', 'report for people, or NDJSON for scripts').choices(['text', 'ndjson']).default('text'))
     .addOption(new Option('--backend <backend>', 'how to trace dockerd while the probe runs').choices(BACKENDS).default('auto'))
     .option('--pid <pid>', 'the dockerd to trace (default: found as attach --docker finds it)', wholeNumber('--pid', 1))

@@ -136,7 +136,9 @@ function describeRule(rule: BlockingRule): string {
 export function failureWords(result: ProbeResult): string {
   switch (result.outcome) {
     case 'refused':
-      return 'is refused (ECONNREFUSED: an ICMP port-unreachable, which a REJECT rule sends, or nothing listens)';
+      return result.spec.proto === 'tcp'
+        ? 'is refused (ECONNREFUSED: a TCP reset or an ICMP port-unreachable, which a REJECT rule sends, or nothing listens)'
+        : 'is refused (ECONNREFUSED: an ICMP port-unreachable, which a REJECT rule sends, or nothing listens)';
     case 'unreachable':
       return `is unreachable (${result.errno}: an ICMP admin-prohibited or host-unreachable, which a firewall's reject or a missing route gives)`;
     case 'timeout':

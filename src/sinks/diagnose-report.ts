@@ -9,7 +9,7 @@ export function formatDiagnoseReport(diagnosis: Diagnosis): string {
   const { container, question } = diagnosis;
   const out: string[] = [];
   out.push(
-    `ns53 diagnose: ${printable(container.name)} (${container.ip ?? 'no IPv4 address'}${container.netnsInode === null ? '' : `, net:[${container.netnsInode}]`}) asks ${question.type} ${printable(question.name)}`,
+    `ns53 diagnose: ${printable(container.name)} (${container.ip ?? 'no IPv4 address'}${container.netnsInode === null ? '' : `, net:[${container.netnsInode}]`}) asks ${question.type} ${printable(question.name)} over ${diagnosis.embedded.result.spec.proto.toUpperCase()}`,
     '',
     `${'PATH'.padEnd(PATH_COLUMN)}RESULT`,
   );

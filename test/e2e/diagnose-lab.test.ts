@@ -190,6 +190,18 @@ if (mustFail) {
       assert.match(run.stdout, /2 of 3 paths fail \(exit 1\)/);
     });
 
+    test('--proto tcp under the same UDP-only REJECT: every path answers over TCP, and dockerd forwards it over TCP', async () => {
+      lab('rule', 'reject');
+      const run = await diagnose(dockerd, 'web', 'bpftrace', 'ndjson', ['--proto', 'tcp']);
+      assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+      assert.deepEqual(run.paths.map((path) => [path.kind, path.resolved]), [['embedded', true], ['host', true], ['container', true]]);
+      const attempts = run.sessions.flatMap((session) => session.attempts);
+      assert.equal(attempts.length, 1);
+      assert.equal(attempts[0]!.proto, 'tcp');
+      assert.equal(attempts[0]!.netns.container?.name, 'web');
+      assert.deepEqual(run.rules, [], 'the UDP rule is not blamed for TCP');
+    });
+
     test('DROP: web’s path is silent, and the rule is FORWARD #1', async () => {
       lab('rule', 'drop');
       const run = await diagnose(dockerd, 'web', 'bpftrace');

@@ -180,6 +180,7 @@ async function main(): Promise<number> {
   }
   out.push('');
   out.push(`grep counted ${grepCount} lines containing "connect"; each replay run: ${replay.runs.map((r) => `${r.seconds.toFixed(3)} s/${formatRss(r.peakRss)}`).join(', ')}`);
+  out.push(`--pcap: ${(withPcap.seconds / replay.seconds).toFixed(2)}x the replay's time, ${(statSync(pcapPath).size / MB).toFixed(1)} MB of pcapng`);
   if (problems.length === 0) {
     const outcomes = Object.entries(manifest.outcomes).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
     const rcodes = Object.entries(manifest.rcodes).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -194,7 +195,6 @@ async function main(): Promise<number> {
   out.push(`target peak RSS < ${TARGET_PEAK_RSS_MB} MB: ${rss === null ? 'UNKNOWN (not measured)' : rss / MB < TARGET_PEAK_RSS_MB ? 'PASS' : 'FAIL'} (${formatRss(rss)})`);
   process.stdout.write(`${out.join('\n')}\n`);
 
-  out.push(`--pcap: ${(withPcap.seconds / replay.seconds).toFixed(2)}x the replay's time, ${(statSync(pcapPath).size / MB).toFixed(1)} MB of pcapng`);
   rmSync(join(options.dir, 'grep.out'), { force: true });
   for (const path of [pcapPath, join(options.dir, 'replay-pcap.ndjson')]) rmSync(path, { force: true });
   if (options.keep) {

@@ -1,6 +1,7 @@
 import { checkDnsQuerySpec } from '../../parsers/dns/index.js';
 import { diagnoseContainer } from '../diagnose.js';
 import { Ns53Error } from '../errors.js';
+import { hasCapability, readEffectiveCapabilities } from '../sources/capabilities.js';
 import { startLiveContainers, type LiveContainers } from '../sources/live-containers.js';
 import { formatDiagnoseNdjson, formatDiagnoseReport } from '../sinks/diagnose-report.js';
 import { printable } from '../sinks/printable.js';
@@ -35,6 +36,11 @@ export interface DiagnoseCommandOptions extends DockerdTargetOptions {
 export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo): Promise<number> {
   const problem = checkDnsQuerySpec(options);
   if (problem !== null) throw new Ns53Error('E_USAGE', `--name/--type: ${problem}`);
+  const capabilities = readEffectiveCapabilities();
+  if (capabilities !== null && !hasCapability(capabilities, 'CAP_SYS_ADMIN')) {
+    // Checked first: without it, even the containers and dockerd's socket stay hidden, and the error would mislead.
+    throw new Ns53Error('E_ATTACH_DENIED', "diagnose needs root (CAP_SYS_ADMIN): it enters the container's and dockerd's network namespaces and traces dockerd; run it with sudo");
+  }
   const say = (line: string): void => io.stderr(`ns53: ${line}\n`);
   const target = chooseTarget(options);
   const containers = await startLiveContainers(engineSocketFor(options, target), say);

@@ -242,6 +242,13 @@ if (mustFail) {
       assert.equal(again.code, 0, `after docker restart web:\n${again.stdout}\n${again.stderr}`);
     });
 
+    test('without root it says what it needs, exit 77, before looking for anything', async () => {
+      const ns53 = new Ns53Process(['diagnose', '--container', 'web', '--pid', String(dockerd)], { uid: 65534, gid: 65534 });
+      const exit = await ns53.waitForExit(30_000);
+      assert.equal(exit.code, 77, exit.stderr);
+      assert.match(exit.stderr, /^ns53: diagnose needs root \(CAP_SYS_ADMIN\): .*run it with sudo \[E_ATTACH_DENIED\]\n$/);
+    });
+
     test('an unknown container is a usage error that lists the running ones', async () => {
       const run = await diagnose(dockerd, 'nosuch', 'strace');
       assert.equal(run.code, 64);

@@ -128,7 +128,7 @@ function comparePaths(upstream: string, facts: DiagnoseFacts): string {
 function describeRule(rule: BlockingRule): string {
   const counters = rule.packetsBefore === null || rule.packetsAfter === null ? 'no counters' : `packets ${rule.packetsBefore} before the probes, ${rule.packetsAfter} after`;
   const caught = rule.packetsBefore !== null && rule.packetsAfter !== null && rule.packetsAfter > rule.packetsBefore ? ', and it caught the probe' : '';
-  const certainty = rule.strength === 'may-match' ? ' may match (it tests something ns53 cannot check)' : '';
+  const certainty = rule.strength === 'may-match' ? ' may match (part of it cannot be checked, or an earlier ACCEPT may take the packet first)' : '';
   return `A rule on the ${rule.pathWords}${certainty} ${rule.actionWords}: ${rule.where} \`${rule.text}\` (${rule.origin}; ${counters}${caught}).`;
 }
 

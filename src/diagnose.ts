@@ -8,7 +8,7 @@ import { findBlockingRules } from './diagnose/firewall-findings.js';
 import { findEmbeddedDnat, type EmbeddedDnat } from './diagnose/embedded-dnat.js';
 import { isResolved, type ProbePath } from './diagnose/probe-path.js';
 import { Ns53Error } from './errors.js';
-import type { ProbeResult, ProbeSpec } from './probe/probe-result.js';
+import { formatProbeAddress, type ProbeResult, type ProbeSpec } from './probe/probe-result.js';
 import type { SessionRecord } from './sessions/index.js';
 import { readFirewall, type FirewallReading } from './sources/firewall-snapshot.js';
 import type { LiveContainers } from './sources/live-containers.js';
@@ -70,7 +70,7 @@ export async function diagnoseContainer(options: DiagnoseOptions): Promise<Diagn
   const usesEmbedded = ownServers.length === 0 || ownServers.includes(EMBEDDED_DNS.ip);
   const ownServer = usesEmbedded ? EMBEDDED_DNS : { ip: ownServers[0]!, port: 53 };
   const { result: ownResult, sessions, traced } = await traceOneProbe(options, () => probeFromNetns(containerNetns, [spec(ownServer)]));
-  const own: ProbePath = { kind: usesEmbedded ? 'embedded' : 'resolver', fromWords: container.name, server: formatServer(ownServer), result: ownResult, flow: null };
+  const own: ProbePath = { kind: usesEmbedded ? 'embedded' : 'resolver', fromWords: container.name, server: formatProbeAddress(ownServer), result: ownResult, flow: null };
 
   // A query dockerd never saw: does the container's namespace still send 127.0.0.11:53 on to it?
   const embeddedDnat = usesEmbedded && sessions.length === 0 && !isResolved(ownResult) ? await checkEmbeddedDnat(containerNetns) : null;
@@ -158,10 +158,6 @@ async function checkEmbeddedDnat(netnsPath: string): Promise<EmbeddedDnat> {
 
 function describeContainer(container: ContainerInfo & { name: string }): DiagnosedContainer {
   return { name: container.name, id: container.id, ip: container.networks.find((network) => network.ipv4)?.ipv4 ?? null, netnsInode: container.netnsInode };
-}
-
-function formatServer(server: Upstream): string {
-  return server.ip.includes(':') ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`;
 }
 
 /** What kept rules from being read, and what their parsers could not read. */

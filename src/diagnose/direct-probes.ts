@@ -1,13 +1,10 @@
-import type { ProbeResult } from '../probe/probe-result.js';
+import { formatProbeAddress, type ProbeAddress, type ProbeResult } from '../probe/probe-result.js';
 import type { SessionRecord } from '../sessions/index.js';
 import type { DiagnosedContainer } from './diagnosis.js';
 import type { ProbeFlow, ProbePath } from './probe-path.js';
 
 /** An upstream DNS server. */
-export interface Upstream {
-  ip: string;
-  port: number;
-}
+export type Upstream = ProbeAddress;
 
 /** Which upstreams to ask directly, from which namespace, and how to read the answers. */
 export interface DirectProbePlan {
@@ -71,7 +68,7 @@ export function planDirectProbes(input: {
 }
 
 function buildPath(kind: 'host' | 'container', fromWords: string, upstream: Upstream, result: ProbeResult, dockerdAddresses: readonly string[]): ProbePath {
-  return { kind, fromWords, server: formatUpstream(upstream), result, flow: flowOf(kind, upstream, result, dockerdAddresses) };
+  return { kind, fromWords, server: formatProbeAddress(upstream), result, flow: flowOf(kind, upstream, result, dockerdAddresses) };
 }
 
 /** The flow as dockerd's namespace's firewall sees it; null when the probe never left (no source address). */
@@ -93,15 +90,11 @@ function parseUpstream(text: string): Upstream {
   return match ? { ip: match[1]!, port: Number(match[2]) } : { ip: text, port: 53 };
 }
 
-function formatUpstream(upstream: Upstream): string {
-  return upstream.ip.includes(':') ? `[${upstream.ip}]:${upstream.port}` : `${upstream.ip}:${upstream.port}`;
-}
-
 function isLoopback(ip: string): boolean {
   return ip.startsWith('127.') || ip === '::1';
 }
 
 function unique(upstreams: Upstream[]): Upstream[] {
-  const seen = new Map(upstreams.map((upstream) => [formatUpstream(upstream), upstream]));
+  const seen = new Map(upstreams.map((upstream) => [formatProbeAddress(upstream), upstream]));
   return [...seen.values()];
 }

@@ -1,8 +1,21 @@
 import type { DnsMessage } from '../../parsers/dns/index.js';
+// address.js alone: the probe process loads this file, and the strace parser's index would cost it 20 ms.
+import { formatInetAddress } from '../../parsers/strace/address.js';
+
+/** An IP address and port, as the probe sends to and reports from. */
+export interface ProbeAddress {
+  ip: string;
+  port: number;
+}
+
+/** `ip:port`, IPv6 in brackets, as ns53 shows every address. */
+export function formatProbeAddress(address: ProbeAddress): string {
+  return formatInetAddress({ family: address.ip.includes(':') ? 'inet6' : 'inet', ...address });
+}
 
 /** Where a probe is sent, and what it asks. */
 export interface ProbeSpec {
-  server: { ip: string; port: number };
+  server: ProbeAddress;
   proto: 'udp' | 'tcp';
   id: number;
   name: string;
@@ -22,7 +35,7 @@ export type ProbeOutcome = 'answer' | 'refused' | 'unreachable' | 'timeout' | 'e
 export interface ProbeResult {
   spec: ProbeSpec;
   /** The source address the kernel chose (getsockname after connect): who the packet left as. */
-  local: { ip: string; port: number } | null;
+  local: ProbeAddress | null;
   outcome: ProbeOutcome;
   errno: string | null;
   /** For `answer`: the reply as decoded (rcode, answers). */

@@ -1,5 +1,6 @@
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { describeProbe, isResolved, type ProbePath } from '../diagnose/probe-path.js';
+import { formatProbeAddress } from '../probe/probe-result.js';
 import { printable } from './printable.js';
 
 const PATH_COLUMN = 46;
@@ -56,7 +57,7 @@ export function formatDiagnoseNdjson(diagnosis: Diagnosis): string {
       server: path.server,
       proto: result.spec.proto,
       question: { id: result.spec.id, name: result.spec.name, type: result.spec.type },
-      source: result.local && formatAddress(result.local),
+      source: result.local && formatProbeAddress(result.local),
       outcome: result.outcome,
       errno: result.errno,
       rcode: result.reply?.rcode ?? null,
@@ -90,7 +91,7 @@ function pathWords(path: ProbePath): string {
 
 function resultWords(path: ProbePath): string {
   const { result } = path;
-  const source = result.local ? ` as ${formatAddress(result.local)}` : '';
+  const source = result.local ? ` as ${formatProbeAddress(result.local)}` : '';
   switch (result.outcome) {
     case 'answer':
       return `${describeProbe(result)}${source}`;
@@ -102,8 +103,4 @@ function resultWords(path: ProbePath): string {
     case 'error':
       return `not sent: ${result.errno ?? 'error'}`;
   }
-}
-
-function formatAddress(address: { ip: string; port: number }): string {
-  return address.ip.includes(':') ? `[${address.ip}]:${address.port}` : `${address.ip}:${address.port}`;
 }

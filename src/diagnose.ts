@@ -14,7 +14,8 @@ import { readFirewall, type FirewallReading } from './sources/firewall-snapshot.
 import type { LiveContainers } from './sources/live-containers.js';
 import type { TracerBackend } from './sources/live-tracer.js';
 import { probeFromNetns } from './sources/netns-probe.js';
-import { readFileAsSeenBy, readNetnsLocalAddresses, readProcessArgv } from './sources/process-view.js';
+import { procView } from './sources/dockerd-finder.js';
+import { readFileAsSeenBy, readNetnsLocalAddresses } from './sources/process-view.js';
 import type { SessionListener } from './trace-pipeline.js';
 
 /** What to diagnose, and how to trace dockerd meanwhile. */
@@ -74,7 +75,7 @@ export async function diagnoseContainer(options: DiagnoseOptions): Promise<Diagn
 
   // A query dockerd never saw: does the container's namespace still send 127.0.0.11:53 on to it?
   const embeddedDnat = usesEmbedded && sessions.length === 0 && !isResolved(ownResult) ? await checkEmbeddedDnat(containerNetns) : null;
-  const configured = findConfiguredUpstreams({ argv: readProcessArgv(target.pid), read: (path) => readFileAsSeenBy(target.pid, path) });
+  const configured = findConfiguredUpstreams({ argv: procView().cmdline(target.pid) ?? [], read: (path) => readFileAsSeenBy(target.pid, path) });
   const plan = planDirectProbes({
     container: describeContainer(container),
     sessions,

@@ -1,5 +1,6 @@
 import type { ProbeResult } from '../probe/probe-result.js';
 import type { SessionRecord } from '../sessions/index.js';
+import { namespaceName } from '../sessions/namespace-name.js';
 import { describeProbe, isResolved, type ProbePath } from './probe-path.js';
 import { suggestFixes, type Fix } from './fixes.js';
 import type { BlockingRule } from './blocking-rule.js';
@@ -105,7 +106,7 @@ function describeForwarding(facts: DiagnoseFacts): string | null {
   const attempts = facts.sessions.flatMap((session) => session.attempts);
   if (attempts.length === 0) return facts.sessions.length > 0 ? 'dockerd answered it itself, without forwarding it (a container name, or a local record).' : null;
   const parts = attempts.map((attempt) => {
-    const where = attempt.netns.host ? "dockerd's own namespace" : `${attempt.netns.container?.name ?? attempt.netns.label}'s namespace`;
+    const where = attempt.netns.host ? "dockerd's own namespace" : `${namespaceName(attempt.netns)}'s namespace`;
     const result = attempt.outcome === 'answer' ? (attempt.rcode ?? 'answered') : attempt.errno ? `${attempt.errno} (${attempt.outcome})` : attempt.outcome;
     return `from ${where} as ${attempt.source ?? '(source unknown)'} to ${attempt.upstream ?? '(upstream unknown)'} over ${attempt.proto.toUpperCase()}: ${result}`;
   });

@@ -25,7 +25,7 @@ export function probeSessionsOf(sessions: readonly SessionRecord[], probe: Probe
   return sessions.filter((session) => {
     const query = session.query ?? session.attempts[0]?.query;
     if (query?.id !== probe.spec.id) return false;
-    const clientPort = session.client?.address ? Number(/:(\d+)$/.exec(session.client.address)?.[1]) : null;
+    const clientPort = session.client?.address ? parseAddress(session.client.address).port : null;
     return clientPort === null || port === undefined || clientPort === port;
   });
 }
@@ -44,7 +44,7 @@ export function planDirectProbes(input: {
   dockerdAddresses: readonly string[];
 }): DirectProbePlan {
   const attempts = input.sessions.flatMap((session) => session.attempts);
-  const traced = unique(attempts.flatMap((attempt) => (attempt.upstream ? [parseUpstream(attempt.upstream)] : [])));
+  const traced = unique(attempts.flatMap((attempt) => (attempt.upstream ? [parseAddress(attempt.upstream)] : [])));
   const upstreams = traced.length > 0 ? traced : unique(input.configured.map((server) => ({ ip: server, port: 53 })));
   const notes: string[] = [];
   const forwardsFromContainer = attempts.length === 0 || attempts.some((attempt) => !attempt.netns.host);
@@ -85,7 +85,8 @@ function flowOf(kind: 'host' | 'container', upstream: Upstream, result: ProbeRes
   };
 }
 
-function parseUpstream(text: string): Upstream {
+/** `10.77.0.2:53`, `[fd00::1]:53` as the NDJSON records write addresses. */
+function parseAddress(text: string): Upstream {
   const match = /^\[?(.*?)\]?:(\d+)$/.exec(text);
   return match ? { ip: match[1]!, port: Number(match[2]) } : { ip: text, port: 53 };
 }

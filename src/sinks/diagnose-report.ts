@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../diagnose/diagnosis.js';
 import { describeProbe, isResolved, type ProbePath } from '../diagnose/probe-path.js';
 import { formatProbeAddress } from '../probe/probe-result.js';
+import { namespaceName } from '../sessions/namespace-name.js';
 import { printable } from './printable.js';
 
 const PATH_COLUMN = 46;
@@ -18,7 +19,7 @@ export function formatDiagnoseReport(diagnosis: Diagnosis): string {
     out.push(`${pathWords(path).padEnd(PATH_COLUMN - 1)} ${resultWords(path)}`);
     if (path.kind === 'embedded') {
       for (const attempt of diagnosis.sessions.flatMap((session) => session.attempts)) {
-        const where = attempt.netns.host ? "dockerd's namespace" : `${printable(attempt.netns.container?.name ?? attempt.netns.label)}'s namespace`;
+        const where = attempt.netns.host ? "dockerd's namespace" : `${printable(namespaceName(attempt.netns))}'s namespace`;
         const result = attempt.outcome === 'answer' ? (attempt.rcode ?? 'answer') : (attempt.errno ?? attempt.outcome);
         out.push(`  └ traced: dockerd forwarded it from ${where} as ${attempt.source ?? '?'} → ${attempt.upstream ?? '?'} ${attempt.proto}: ${result}`);
       }

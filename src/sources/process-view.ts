@@ -3,19 +3,11 @@ import { posix } from 'node:path';
 import { parseFibTrieLocalAddresses } from './netns-addresses.js';
 
 /*
- * What `ns53 diagnose` reads of a running process in /proc: its command line, files as it sees them (its own
- * root and mount namespace: a dockerd in a private mount namespace has its own /etc/resolv.conf), and the local
- * addresses of its network namespace. Each read answers null or [] for a process that is gone or hidden.
+ * What `ns53 diagnose` reads of a running process in /proc besides its command line (dockerd-finder's procView):
+ * files as it sees them (its own root and mount namespace: a dockerd in a private mount namespace has its own
+ * /etc/resolv.conf), and the local addresses of its network namespace. Each read answers null or [] for a
+ * process that is gone or hidden.
  */
-
-/** /proc/<pid>/cmdline split at its NULs. */
-export function readProcessArgv(pid: number): string[] {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
-  } catch {
-    return [];
-  }
-}
 
 /** A file as process `pid` sees it: through its root (relative paths from its working directory). */
 export function readFileAsSeenBy(pid: number, path: string): string | null {

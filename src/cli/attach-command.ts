@@ -10,7 +10,8 @@ import { chooseBackend } from './backend-choice.js';
 import { chooseTarget, engineSocketFor } from './dockerd-target.js';
 import { SessionPrinter, defaultFormat } from './session-printer.js';
 import { openTui } from './tui-run.js';
-import { PcapOutput, withPcap } from './pcap-output.js';
+import { PcapOutput } from './pcap-output.js';
+import type { SessionListener } from '../trace-pipeline.js';
 
 /** `ns53 attach`: finds the target, attaches a tracer, prints sessions live, detaches cleanly; resolves with the exit status. */
 export async function attachCommand(options: AttachCommandOptions, io: CliIo): Promise<number> {
@@ -34,6 +35,14 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
   const printer = format === 'tui' ? null : new SessionPrinter(format, io);
   const status = new StatusLine(io, target);
   const unwatch = io.watchStop?.((reason) => stop.abort(reason)) ?? (() => undefined);
+  const show: SessionListener = {
+    session: (record, session) => {
+      if (tui) return tui.app.session(record, session);
+      status.clear();
+      printer!.session(record);
+      status.redraw();
+    },
+  };
   let result: AttachResult;
   try {
     result = await attachLive(
@@ -57,14 +66,7 @@ export async function attachCommand(options: AttachCommandOptions, io: CliIo): P
           tui?.app.progress({ parseIssues: progress.parseIssues, lostEvents: progress.lostEvents });
         },
       },
-      withPcap(pcap, {
-        session: (record, session) => {
-          if (tui) return tui.app.session(record, session);
-          status.clear();
-          printer!.session(record);
-          status.redraw();
-        },
-      }),
+      pcap?.listen(show) ?? show,
     );
   } catch (error) {
     tui?.app.close();

@@ -59,7 +59,7 @@ export async function diagnoseCommand(options: DiagnoseCommandOptions, io: CliIo
       proto: options.proto,
       timeoutMs: Math.round(options.timeout * 1000),
       savePath: options.save ?? null,
-      ...(pcap ? { listen: (inner) => pcap.listen(inner) } : {}),
+      listen: (inner) => pcap?.listen(inner) ?? inner,
       onAttached: (what) => say(`attached to ${printable(target.comm)} (PID ${target.pid}, ${what}; ${target.how}); probing from ${printable(container.name)}'s namespace`),
       onTraced: (traced) => pcap?.finish(traced.summary, io),
     });

@@ -4,11 +4,6 @@ import type { SessionListener } from '../trace-pipeline.js';
 import type { CliIo } from './cli-io.js';
 import { packageVersion } from './package-version.js';
 
-/** `listener`, with --pcap's file listening too when it was given: replay and attach wire it alike. */
-export function withPcap(pcap: PcapOutput | null, listener: SessionListener): SessionListener {
-  return pcap?.listen(listener) ?? listener;
-}
-
 /** What each clock makes of the packets' dates, said once on stderr. */
 const CLOCK_NOTES: Readonly<Record<string, string>> = {
   'time-of-day': 'the trace has times of day (-t/-tt) but no date: the packets are dated 1970-01-01 at those times (UTC)',

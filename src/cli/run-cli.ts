@@ -8,7 +8,7 @@ import { packageVersion } from './package-version.js';
 import { DEFAULT_RETENTION } from '../sinks/tui/session-store.js';
 import type { DiagnoseCommandOptions } from './diagnose-command.js';
 import { FORMATS, SessionPrinter, defaultFormat, type Format } from './session-printer.js';
-import { PcapOutput, withPcap } from './pcap-output.js';
+import type { PcapOutput } from './pcap-output.js';
 import type { SessionListener } from '../trace-pipeline.js';
 
 export type { CliIo } from './cli-io.js';
@@ -29,13 +29,18 @@ function dockerNaming(options: ReplayCommandOptions): ReplayOptions {
   };
 }
 
+/** --pcap's file, opened before any input is read; the pcap code is loaded only then (it costs a replay 8 ms to start). */
+async function openPcap(path: string | undefined): Promise<PcapOutput | null> {
+  return path === undefined ? null : (await import('./pcap-output.js')).PcapOutput.open(path);
+}
+
 async function replayCommand(paths: string[], options: ReplayCommandOptions, io: CliIo): Promise<void> {
   const format = options.format ?? defaultFormat(io);
-  const pcap = PcapOutput.open(options.pcap);
+  const pcap = await openPcap(options.pcap);
   if (format === 'tui') return replayInTui(paths, options, io, pcap);
   const printer = new SessionPrinter(format, io);
   const listener: SessionListener = { session: (record) => printer.session(record) };
-  const summary = await replayTrace(paths, withPcap(pcap, listener), dockerNaming(options));
+  const summary = await replayTrace(paths, pcap?.listen(listener) ?? listener, dockerNaming(options));
   printer.summary(summary);
   pcap?.finish(summary, io);
 }
@@ -45,7 +50,7 @@ async function replayInTui(paths: string[], options: ReplayCommandOptions, io: C
   const { openTui } = await import('./tui-run.js');
   const tui = await openTui(io, `replay ${paths.join(' ')}`, false, { retention: options.retention, traceOnStdin: paths.includes('-') });
   const listener: SessionListener = { session: (record, session) => tui.app.session(record, session) };
-  const replay = replayTrace(paths, withPcap(pcap, listener), dockerNaming(options));
+  const replay = replayTrace(paths, pcap?.listen(listener) ?? listener, dockerNaming(options));
   let summary: SummaryRecord | null;
   try {
     summary = await Promise.race([replay, tui.app.closed.then(() => null)]);

@@ -14,6 +14,8 @@ export interface BlockingRule {
   /** The rule as its tool prints it: `-A FORWARD -s 172.18.0.0/16 -p udp -m udp --dport 53 -j REJECT …`. */
   text: string;
   verdict: 'reject' | 'drop';
+  /** The source networks the rule names (`172.18.0.0/16`), negated ones left out; empty for any source. */
+  sources: string[];
   /** `rejects UDP 53 from 172.18.0.0/16`. */
   actionWords: string;
   /** `forwarded path (FORWARD)`. */

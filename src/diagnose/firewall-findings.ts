@@ -58,6 +58,7 @@ function buildBlockingRule(counted: CandidateCounters, flow: ProbeFlow): Blockin
     where: formatRulePlace(chain, rule),
     text: rule?.text ?? `policy ${chain.policy?.toUpperCase() ?? 'DROP'} of ${chain.name}`,
     verdict,
+    sources: rule === null ? [] : criteria(rule, 'address').flatMap((criterion) => (criterion.field === 'source' && !criterion.negated ? criterion.values : [])),
     actionWords: rule === null ? `drops what no rule accepts (the chain's policy)` : describeAction(rule, verdict),
     pathWords: `${PATH_WORDS[flow.path]} (${route})`,
     strength: candidate.match === 'matches' && candidate.shadowed === 'no' ? 'matches' : 'may-match',

@@ -22,21 +22,21 @@ export function suggestFixes(facts: DiagnoseFacts): Fix[] {
   );
   const fixes: Fix[] = [];
   const rule = facts.rules.find((candidate) => candidate.strength !== 'no');
-  for (const path of failingFromContainer.slice(0, 1)) {
-    const { flow } = path;
-    const source = facts.container.ip ?? flow!.source;
-    const tool = flow!.family === 6 ? 'ip6tables' : 'iptables';
-    const chain = rule?.chain ?? (flow!.path === 'input' ? 'INPUT' : 'DOCKER-USER');
+  const flow = failingFromContainer[0]?.flow;
+  if (flow) {
+    const source = facts.container.ip ?? flow.source;
+    const tool = flow.family === 6 ? 'ip6tables' : 'iptables';
+    const chain = rule?.chain ?? (flow.path === 'input' ? 'INPUT' : 'DOCKER-USER');
     const at = rule?.position != null && rule.origin.startsWith('ip') ? ` ${rule.position}` : '';
     fixes.push({
       title: `Allow ${facts.container.name}'s network to the resolver${rule ? ', ahead of the rule that blocks it' : ''}`,
       how: ['udp', 'tcp']
-        .map((proto) => `${tool} -I ${chain}${at} -s ${subnetHint(rule, source)} -d ${flow!.destination} -p ${proto} --dport ${flow!.destinationPort} -j ACCEPT`)
+        .map((proto) => `${tool} -I ${chain}${at} -s ${subnetHint(rule, source)} -d ${flow.destination} -p ${proto} --dport ${flow.destinationPort} -j ACCEPT`)
         .join('\n'),
-      changes: `Only the firewall: DNS from the containers' addresses to ${flow!.destination} passes again; everything else the rule blocks stays blocked. Make it permanent where your firewall is managed (firewalld, ufw, nftables.conf): a reload may drop it.`,
+      changes: `Only the firewall: DNS from the containers' addresses to ${flow.destination} passes again; everything else the rule blocks stays blocked. Make it permanent where your firewall is managed (firewalld, ufw, nftables.conf): a reload may drop it.`,
     });
   }
-  const reachable = hostWorks.map((path) => path.server)[0];
+  const reachable = hostWorks[0]?.server;
   if (failingFromContainer.length > 0) {
     fixes.push({
       title: `Point the service at a resolver its network can reach (compose \`dns:\`, or \`docker run --dns\`)`,
@@ -68,6 +68,6 @@ export function suggestFixes(facts: DiagnoseFacts): Fix[] {
 
 /** The source to allow: the blocking rule's own source network when it names one, else the container's address. */
 function subnetHint(rule: DiagnoseFacts['rules'][number] | undefined, ip: string): string {
-  const match = rule && /(?:^|\s)-s (\S+)/.exec(rule.text);
-  return match?.[1] && match[1].includes('/') ? match[1] : ip;
+  const network = rule?.sources[0];
+  return network?.includes('/') ? network : ip;
 }

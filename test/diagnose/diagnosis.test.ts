@@ -42,6 +42,7 @@ const REJECT_RULE: BlockingRule = {
   where: 'filter FORWARD #1',
   text: '-A FORWARD -s 172.18.0.0/16 -p udp -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable',
   verdict: 'reject',
+  sources: ['172.18.0.0/16'],
   actionWords: 'rejects UDP 53 from 172.18.0.0/16',
   pathWords: 'forwarded path (FORWARD)',
   strength: 'matches',

@@ -36,6 +36,7 @@ describe('findBlockingRules', () => {
     assert.equal(rule!.verdict, 'reject');
     assert.equal(rule!.strength, 'matches');
     assert.equal(rule!.actionWords, 'rejects UDP port 53 from 172.18.0.0/16');
+    assert.deepEqual(rule!.sources, ['172.18.0.0/16']);
     assert.equal(rule!.pathWords, 'forwarded path (FORWARD)');
     assert.ok(rule!.packetsBefore !== null && rule!.packetsAfter! > rule!.packetsBefore, `${rule!.packetsBefore} → ${rule!.packetsAfter}`);
     assert.deepEqual(rule!.flows, ['172.18.0.2 → 10.77.0.2:53/udp', '172.18.0.3 → 10.77.0.2:53/udp'], 'one entry for the rule, every flow it blocks');

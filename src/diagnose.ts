@@ -15,7 +15,7 @@ import type { LiveContainers } from './sources/live-containers.js';
 import type { TracerBackend } from './sources/live-tracer.js';
 import { probeFromNetns } from './sources/netns-probe.js';
 import { procView } from './sources/dockerd-finder.js';
-import { readFileAsSeenBy, readNetnsLocalAddresses } from './sources/process-view.js';
+import { readFileAsSeenBy, readNetnsLocalAddresses } from './sources/process-files.js';
 import type { SessionListener } from './trace-pipeline.js';
 
 /** What to diagnose, and how to trace dockerd meanwhile. */
